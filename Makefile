@@ -1,0 +1,59 @@
+# capstan — the two commands of the README, and a few helpers.
+#
+#   make demo   install build deps (apt), build, and run the quickstart stack end to end
+#   make test   install build deps (apt), build, and run every test (ctest)
+#
+# Other targets: build, bench, sanitize, format, clean.
+
+BUILD      ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS       ?= $(shell nproc)
+CAPSTAN    := $(BUILD)/capstan
+
+DEB_PACKAGES := build-essential cmake ninja-build pkg-config ccache git \
+  libboost-graph-dev libyaml-cpp-dev nlohmann-json3-dev libcurl4-openssl-dev \
+  libsqlite3-dev sqlite3 libfmt-dev catch2 libcli11-dev libsodium-dev libssl-dev \
+  libspdlog-dev
+
+.PHONY: all deps build test demo bench sanitize format clean
+
+all: build
+
+# Installs the Debian packages capstan needs (root on Debian 12). Skips apt when they are
+# all present already, so repeated runs are fast and work offline.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "==> installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+demo: build
+	CAPSTAN=$(abspath $(CAPSTAN)) bash examples/demo.sh
+
+bench: build
+	cmake --build $(BUILD) -j $(JOBS) --target bench_all
+	bash bench/run.sh $(BUILD)
+
+sanitize: deps
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCAPSTAN_SANITIZE=ON
+	cmake --build build-asan -j $(JOBS)
+	ctest --test-dir build-asan --output-on-failure -j $(JOBS)
+
+format:
+	find engine plans state resources providers cli tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD) build-asan

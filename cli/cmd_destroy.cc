@@ -1,0 +1,77 @@
+// `capstan destroy`: delete every object the stack manages, dependents first.
+//
+/// The same program as apply with a destroy plan: the graph is walked backwards, the
+/// confirmation rules are the same, and prevent_destroy refusals come from the planner
+/// as errors naming the resource and the file:line of its lifecycle block.
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/run_plan.h"
+#include "engine/ops/interrupts.h"
+#include "plans/render_json.h"
+
+namespace capstan::cli {
+namespace {
+
+struct DestroyArgs {
+  PlanArgs plan;
+  bool auto_approve = false;
+};
+
+int RunDestroy(const DestroyArgs& args, Context& ctx) {
+  interrupts::Install();
+  std::unique_ptr<EventSink> sink;
+  JsonEventPrinter* json = nullptr;
+  if (args.plan.json) {
+    auto j = std::make_unique<JsonEventPrinter>(std::cout);
+    json = j.get();
+    sink = std::move(j);
+  } else {
+    sink = std::make_unique<HumanEventPrinter>(std::cout, std::cerr,
+                                               UseColor(ctx.global, STDOUT_FILENO));
+  }
+  auto fail = [&](const Diagnostics& d) {
+    PrintDiagnostics(ctx.global, d);
+    if (json) json->Emit({{"type", "diagnostics"}, {"diagnostics", DiagnosticsToJson(d)}});
+    return kExitError;
+  };
+  auto po = MakePlanOptions(args.plan, PlanMode::kDestroy);
+  if (!po) return fail(po.diags());
+  auto ws = OpenWorkspace(args.plan.stack, /*need_config=*/true, sink.get());
+  if (!ws) return fail(ws.diags());
+  WarnTargeting(ctx, args.plan);
+  auto plan = MakePlan(**ws, *po);
+  if (!plan) return fail(plan.diags());
+  PrintDiagnostics(ctx.global, plan.diags());
+  if (json) {
+    json->Emit({{"type", "plan"}, {"plan", PlanToJson(*plan)}});
+  } else if (plan->HasChanges()) {
+    PrintPlanHuman(ctx, *plan);
+  }
+  ApplyWording wording{"destroy",
+                       "Do you really want to destroy all these objects? There is no undo. "
+                       "Only 'yes' will be accepted:",
+                       "Destroy complete!"};
+  return ConfirmAndApply(ctx, **ws, *plan, args.plan, wording, args.auto_approve, *sink, json);
+}
+
+}  // namespace
+
+void AddDestroyCommand(CLI::App& app, Context& ctx) {
+  auto args = std::make_shared<DestroyArgs>();
+  CLI::App* cmd = app.add_subcommand("destroy", "");
+  Describe(cmd,
+           "Delete every object the stack manages (or only --target selections), dependents "
+           "before what they depend on. Asks for confirmation like apply; resources with "
+           "lifecycle.prevent_destroy stop the whole plan with an error.",
+           "  capstan destroy\n  capstan destroy --auto-approve --target "
+           "'module.cluster[\"test\"]'");
+  AddStackOptions(cmd, &args->plan.stack);
+  AddTargetOptions(cmd, &args->plan.targets);
+  AddPlanFlags(cmd, &args->plan, /*with_parallelism=*/true);
+  cmd->add_flag("--auto-approve", args->auto_approve, "Destroy without asking for confirmation");
+  cmd->callback([args, &ctx] { ctx.exit_code = RunDestroy(*args, ctx); });
+}
+
+}  // namespace capstan::cli

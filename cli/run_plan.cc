@@ -1,0 +1,146 @@
+// The plan → confirm → apply sequence shared by `plan`, `apply` and `destroy`.
+#include "cli/run_plan.h"
+
+#include <unistd.h>
+
+#include <iostream>
+
+#include "engine/ops/interrupts.h"
+#include "plans/render_human.h"
+#include "plans/render_json.h"
+
+namespace capstan::cli {
+
+void AddPlanFlags(CLI::App* cmd, PlanArgs* args, bool with_parallelism) {
+  cmd->add_flag("--refresh,!--no-refresh", args->refresh,
+                "Read the real objects before planning (default true; --refresh=false skips)");
+  if (with_parallelism) {
+    cmd->add_option("--parallelism", args->parallelism,
+                    "Provider operations to run at once (default 10)")
+        ->check(CLI::Range(1, 1000));
+  }
+  cmd->add_flag("--json", args->json, "Machine-readable output (JSON)");
+}
+
+Result<PlanOptions> MakePlanOptions(const PlanArgs& args, PlanMode mode) {
+  PlanOptions po;
+  po.mode = mode;
+  po.refresh = args.refresh;
+  po.parallelism = args.parallelism;
+  auto targets = ParseTargets(args.targets.targets);
+  if (!targets) return targets.diags();
+  auto excludes = ParseTargets(args.targets.excludes);
+  if (!excludes) return excludes.diags();
+  po.targets = std::move(*targets);
+  po.excludes = std::move(*excludes);
+  return po;
+}
+
+void WarnTargeting(const Context& ctx, const PlanArgs& args) {
+  if (args.targets.targets.empty() && args.targets.excludes.empty()) return;
+  Diagnostics d;
+  d.Warning("Resource targeting is in effect",
+            "The plan may be incomplete: only the selected instances (and what they depend "
+            "on) are considered. Use --target/--exclude for exceptional situations, such as "
+            "recovering from errors, not routinely.");
+  PrintDiagnostics(ctx.global, d);
+}
+
+void PrintPlanHuman(const Context& ctx, const Plan& plan) {
+  RenderOptions ro;
+  ro.color = UseColor(ctx.global, STDOUT_FILENO);
+  ro.show_unchanged = false;
+  std::cout << RenderPlan(plan, ro) << std::flush;
+}
+
+void PrintOutputs(Workspace& ws) {
+  auto state = ws.state().Load(ws.stack());
+  if (!state || state->outputs.empty()) return;
+  std::cout << "\nOutputs:\n\n";
+  for (const OutputState& o : state->outputs) {
+    std::cout << o.name << " = " << (o.sensitive ? "(sensitive)" : RenderValue(o.value)) << "\n";
+  }
+}
+
+int ConfirmAndApply(Context& ctx, Workspace& ws, const Plan& plan, const PlanArgs& args,
+                    const ApplyWording& wording, bool auto_approve, EventSink& /*sink*/,
+                    JsonEventPrinter* json) {
+  if (!plan.HasChanges()) {
+    if (json) {
+      json->Emit({{"type", "change_summary"}, {"changes", false}, {"message", "No changes."}});
+    } else {
+      std::cout << "\nNo changes. Nothing to " << wording.command << ".\n";
+    }
+    return kExitOk;
+  }
+  if (!auto_approve) {
+    Diagnostics d;
+    if (json) {
+      d.Error("--auto-approve is required with --json",
+              "A JSON run cannot ask for confirmation. Review the plan with `capstan plan "
+              "--json` and apply it with --auto-approve, or save it with --out and apply the "
+              "file.");
+    } else if (!StdinIsTerminal()) {
+      d.Error("Refusing to " + wording.command + " without confirmation",
+              "stdin is not a terminal, so capstan cannot ask. Pass --auto-approve, or apply "
+              "a saved plan: `capstan plan --out FILE` then `capstan apply FILE`.");
+    }
+    if (d.HasErrors()) {
+      PrintDiagnostics(ctx.global, d);
+      if (json) json->Emit({{"type", "diagnostics"}, {"diagnostics", DiagnosticsToJson(d)}});
+      return kExitError;
+    }
+    if (!ConfirmYes(wording.question)) {
+      std::cerr << "\n" << wording.command << " cancelled.\n";
+      return kExitError;
+    }
+    std::cout << "\n";
+  }
+
+  ApplyOptions ao;
+  ao.parallelism = args.parallelism;
+  ao.command = wording.command;
+  auto report = ApplyPlan(ws, plan, ao);
+  if (!report) {
+    PrintDiagnostics(ctx.global, report.diags());
+    if (json) {
+      json->Emit({{"type", "diagnostics"}, {"diagnostics", DiagnosticsToJson(report.diags())}});
+    }
+    return kExitError;
+  }
+  const ApplyReport& r = *report;
+  PrintDiagnostics(ctx.global, r.diags);
+  if (json) {
+    json->Emit({{"type", "summary"},
+                {"ok", r.ok()},
+                {"interrupted", r.interrupted},
+                {"added", r.created},
+                {"changed", r.updated},
+                {"destroyed", r.deleted},
+                {"failed", r.failed},
+                {"skipped", r.skipped},
+                {"not_started", r.not_started},
+                {"seconds", r.seconds},
+                {"message", r.Summary()},
+                {"diagnostics", DiagnosticsToJson(r.diags)}});
+    return r.ok() ? kExitOk : kExitError;
+  }
+  bool color = UseColor(ctx.global, STDOUT_FILENO);
+  if (r.ok()) {
+    std::cout << "\n" << Paint(color, "1;32", wording.done) << " Resources: " << r.Summary()
+              << "\n";
+    if (wording.command == "apply") PrintOutputs(ws);
+    return kExitOk;
+  }
+  std::string what = r.interrupted ? "interrupted" : "failed";
+  std::cout << "\n"
+            << Paint(color, "1;31", "The " + wording.command + " " + what + ".")
+            << " Resources: " << r.Summary() << " " << r.failed << " failed, " << r.skipped
+            << " skipped, " << r.not_started << " not started.\n";
+  if (r.interrupted) {
+    std::cout << "State is saved; run `capstan " << wording.command << "` again to finish.\n";
+  }
+  return kExitError;
+}
+
+}  // namespace capstan::cli

@@ -1,0 +1,195 @@
+// Positions, scalar typing and YAML-to-expression compilation.
+#include "engine/config/yaml_util.h"
+
+#include <algorithm>
+#include <regex>
+
+#include "engine/config/expr_parser.h"
+
+namespace capstan {
+namespace {
+
+std::string Unescape(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s.compare(i, 3, "$${") == 0) {
+      out += "${";
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+size_t Distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+int DepthOf(const YAML::Node& n, int depth) {
+  if (depth > kMaxYamlDepth) return depth;
+  int max = depth;
+  if (n.IsMap()) {
+    for (const auto& kv : n) max = std::max(max, DepthOf(kv.second, depth + 1));
+  } else if (n.IsSequence()) {
+    for (const auto& item : n) max = std::max(max, DepthOf(item, depth + 1));
+  }
+  return max;
+}
+
+}  // namespace
+
+Pos MakePos(const FilePtr& file, const YAML::Mark& mark, const std::string& key) {
+  Pos p;
+  p.file = file;
+  p.key = std::make_shared<const std::string>(key);
+  p.line = mark.line + 1;
+  p.column = mark.column + 1;
+  return p;
+}
+
+Value ScalarValue(const YAML::Node& node) {
+  const std::string& s = node.Scalar();
+  if (node.Tag() == "!") return s;
+  static const std::regex kInt("[-+]?[0-9]+");
+  static const std::regex kFloat("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
+  if (s == "true" || s == "True" || s == "TRUE") return true;
+  if (s == "false" || s == "False" || s == "FALSE") return false;
+  if (std::regex_match(s, kInt)) {
+    try {
+      return static_cast<int64_t>(std::stoll(s));
+    } catch (const std::exception&) {
+      // Too large for int64: fall through to float.
+    }
+  }
+  if (std::regex_match(s, kFloat)) {
+    try {
+      return std::stod(s);
+    } catch (const std::exception&) {
+      return s;
+    }
+  }
+  return s;
+}
+
+Result<Value> YamlToValue(const YAML::Node& node, const FilePtr& file, const std::string& key) {
+  if (!node || node.IsNull()) return Value(nullptr);
+  if (node.IsScalar()) return ScalarValue(node);
+  if (node.IsSequence()) {
+    Value out = Value::array();
+    size_t i = 0;
+    for (const auto& item : node) {
+      auto v = YamlToValue(item, file, key + "[" + std::to_string(i++) + "]");
+      if (!v.ok()) return v;
+      out.push_back(std::move(*v));
+    }
+    return out;
+  }
+  Value out = Value::object();
+  for (const auto& kv : node) {
+    if (!kv.first.IsScalar()) {
+      Diagnostics d;
+      d.ErrorAt(MakePos(file, kv.first.Mark(), key).Location(), key, "Map keys must be strings");
+      return d;
+    }
+    auto v = YamlToValue(kv.second, file, key + "." + kv.first.Scalar());
+    if (!v.ok()) return v;
+    out[kv.first.Scalar()] = std::move(*v);
+  }
+  return out;
+}
+
+Result<ExprPtr> CompileNode(const YAML::Node& node, const FilePtr& file, const std::string& key) {
+  Pos pos = MakePos(file, node.Mark(), key);
+  auto e = std::make_shared<Expr>();
+  e->pos = pos;
+  if (!node || node.IsNull()) {
+    e->kind = ExprKind::kLiteral;
+    return ExprPtr(e);
+  }
+  if (node.IsScalar()) {
+    const std::string& text = node.Scalar();
+    if (!HasInterpolation(text)) {
+      e->kind = ExprKind::kLiteral;
+      Value v = ScalarValue(node);
+      if (v.is_string()) v = Unescape(text);
+      e->value = std::move(v);
+      return ExprPtr(e);
+    }
+    bool quoted = node.Tag() == "!";
+    if (quoted) pos.column += 1;
+    bool exact = text.find('\n') == std::string::npos;
+    return ParseTemplate(text, pos, exact);
+  }
+  Diagnostics diags;
+  if (node.IsSequence()) {
+    e->kind = ExprKind::kList;
+    size_t i = 0;
+    for (const auto& item : node) {
+      auto c = CompileNode(item, file, key + "[" + std::to_string(i++) + "]");
+      if (!c.ok()) {
+        diags.Append(c.diags());
+        continue;
+      }
+      e->items.push_back(*c);
+    }
+  } else {
+    e->kind = ExprKind::kMap;
+    for (const auto& kv : node) {
+      if (!kv.first.IsScalar()) {
+        diags.ErrorAt(MakePos(file, kv.first.Mark(), key).Location(), key,
+                      "Map keys must be strings");
+        continue;
+      }
+      auto c = CompileNode(kv.second, file, key + "." + kv.first.Scalar());
+      if (!c.ok()) {
+        diags.Append(c.diags());
+        continue;
+      }
+      e->entries.emplace_back(kv.first.Scalar(), *c);
+    }
+  }
+  if (diags.HasErrors()) return diags;
+  return ExprPtr(e);
+}
+
+Status CheckDepth(const YAML::Node& node, const FilePtr& file) {
+  Status st;
+  if (DepthOf(node, 0) > kMaxYamlDepth) {
+    st.ErrorAt(SourceLocation{*file, 1, 1}, "",
+               "YAML nesting deeper than " + std::to_string(kMaxYamlDepth) + " levels");
+  }
+  return st;
+}
+
+std::string DidYouMean(const std::string& name, const std::vector<std::string>& candidates) {
+  std::string best;
+  size_t best_d = std::max<size_t>(2, name.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    size_t d = Distance(name, c);
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  return best.empty() ? std::string() : " Did you mean \"" + best + "\"?";
+}
+
+std::string NodeKind(const YAML::Node& node) {
+  if (!node || node.IsNull()) return "null";
+  if (node.IsMap()) return "map";
+  if (node.IsSequence()) return "list";
+  return "scalar";
+}
+
+}  // namespace capstan

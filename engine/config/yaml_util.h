@@ -1,0 +1,44 @@
+// yaml-cpp helpers: positions, scalar typing, compiling nodes to expressions, hints.
+//
+/// yaml-cpp marks are 0-based and scalars come back as text; these helpers give every
+/// node a 1-based Pos with its key path, type plain scalars the way YAML 1.2 core does
+/// (quoted scalars stay strings), and compile whole YAML subtrees into Expr trees.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/config/expr.h"
+#include "engine/result.h"
+
+namespace capstan {
+
+using FilePtr = std::shared_ptr<const std::string>;
+
+/// Deepest nesting of YAML collections accepted.
+constexpr int kMaxYamlDepth = 200;
+
+Pos MakePos(const FilePtr& file, const YAML::Mark& mark, const std::string& key);
+
+/// A scalar's value: null, bool, integer, float or string (quoted scalars: string).
+Value ScalarValue(const YAML::Node& node);
+
+/// Plain data (no interpolation) as a Value, e.g. a variable default or a var file.
+Result<Value> YamlToValue(const YAML::Node& node, const FilePtr& file, const std::string& key);
+
+/// Compiles a YAML subtree whose scalars may contain `${}` into an expression tree.
+Result<ExprPtr> CompileNode(const YAML::Node& node, const FilePtr& file, const std::string& key);
+
+/// Fails when `node` nests deeper than kMaxYamlDepth.
+Status CheckDepth(const YAML::Node& node, const FilePtr& file);
+
+/// " Did you mean \"x\"?" for the closest candidate, or "" when none is close.
+std::string DidYouMean(const std::string& name, const std::vector<std::string>& candidates);
+
+/// "map", "list", "scalar" or "null": for shape errors.
+std::string NodeKind(const YAML::Node& node);
+
+}  // namespace capstan

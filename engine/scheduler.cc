@@ -1,0 +1,231 @@
+// Scheduler::Run: a fixed pool of workers draining a critical-path-ordered ready set.
+//
+/// All bookkeeping (in-degree counters, ready queues, pool and global counters,
+/// outcomes) lives in one RunState guarded by one mutex; workers hold it only to pick or
+/// to retire a job, never while a job runs, so the lock is held for O(log n) work per
+/// transition. A worker sleeps on the condition variable only while at least one job is
+/// running: when nothing runs, either something is startable (and the worker takes it)
+/// or the run is over. That invariant is what lets Interrupt() be a pair of atomic
+/// stores with no lock and no notify (it may be called from a signal-handling thread,
+/// and the contract header gives it no access to the run's mutex): whichever running job
+/// finishes next re-checks the drain flag under the lock and wakes everyone.
+///
+/// Ready jobs are kept in one priority queue per pool, ordered by the longest remaining
+/// path (sum of weights down to a sink, computed in one reverse-topological pass) and
+/// then by id. Picking looks at the head of each pool with a free slot, so a job whose
+/// pool is full waits without blocking jobs of other pools; pools are few, so a pick
+/// costs O(pools + log n).
+
+#include "engine/scheduler.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <map>
+#include <string>
+#include <mutex>
+#include <queue>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "engine/scheduler_order.h"
+
+namespace capstan {
+
+const char* JobOutcomeName(JobOutcome o) {
+  switch (o) {
+    case JobOutcome::kPending:
+      return "pending";
+    case JobOutcome::kSucceeded:
+      return "succeeded";
+    case JobOutcome::kFailed:
+      return "failed";
+    case JobOutcome::kSkipped:
+      return "skipped";
+    case JobOutcome::kNotStarted:
+      return "not-started";
+  }
+  return "unknown";
+}
+
+bool ScheduleResult::AllSucceeded() const {
+  return std::all_of(outcomes.begin(), outcomes.end(),
+                     [](JobOutcome o) { return o == JobOutcome::kSucceeded; });
+}
+
+Scheduler::Scheduler(SchedulerOptions opts) : opts_(std::move(opts)) {}
+
+void Scheduler::Interrupt() {
+  // fetch_add is lock-free on every platform capstan targets, so this is safe from a
+  // signal-handling thread and from inside a running job.
+  if (interrupts_.fetch_add(1) >= 1) cancel_.store(true);
+}
+
+namespace {
+
+struct ReadyEntry {
+  double priority = 0;
+  int id = 0;
+};
+/// priority_queue puts the "largest" on top: longest path first, then lowest id.
+struct ReadyLess {
+  bool operator()(const ReadyEntry& a, const ReadyEntry& b) const {
+    if (a.priority != b.priority) return a.priority < b.priority;
+    return a.id > b.id;
+  }
+};
+
+struct PoolState {
+  int limit = -1;  ///< -1: only the global limit applies.
+  int running = 0;
+  std::priority_queue<ReadyEntry, std::vector<ReadyEntry>, ReadyLess> ready;
+};
+
+class RunState {
+ public:
+  RunState(const std::vector<Job>& jobs, const Scheduler::Runner& run,
+           const SchedulerOptions& opts, const std::atomic<int>& interrupts)
+      : jobs_(jobs),
+        run_(run),
+        interrupts_(interrupts),
+        graph_(BuildJobGraph(jobs)),
+        outcomes_(jobs.size(), JobOutcome::kPending),
+        job_pool_(jobs.size(), 0) {
+    parallelism_ = std::max(1, opts.parallelism);
+    // Pool 0 is the unnamed pool; named pools get an index in name order.
+    pools_.emplace_back();
+    std::map<std::string, int> pool_index;
+    for (size_t i = 0; i < jobs.size(); ++i) {
+      const std::string& name = jobs[i].pool;
+      if (name.empty()) continue;
+      auto [it, inserted] = pool_index.emplace(name, static_cast<int>(pools_.size()));
+      if (inserted) {
+        pools_.emplace_back();
+        auto limit = opts.pools.find(name);
+        // A pool of size zero could never run its jobs; treat it as size one.
+        if (limit != opts.pools.end()) pools_.back().limit = std::max(1, limit->second);
+      }
+      job_pool_[i] = it->second;
+    }
+    for (size_t i = 0; i < jobs.size(); ++i)
+      if (graph_.waiting_for[i] == 0) PushReady(static_cast<int>(i));
+  }
+
+  /// The body of every worker thread.
+  void Work() {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      if (Finished()) {
+        cv_.notify_all();
+        return;
+      }
+      int id = Pick();
+      if (id < 0) {
+        cv_.wait(lock);
+        continue;
+      }
+      lock.unlock();
+      bool ok = false;
+      try {
+        ok = run_(jobs_[id]);
+      } catch (...) {
+        ok = false;  // A throwing runner is a failed job, not a dead worker.
+      }
+      lock.lock();
+      Retire(id, ok);
+      if (ready_count_ > 0 || Finished()) cv_.notify_all();
+    }
+  }
+
+  ScheduleResult TakeResult() {
+    ScheduleResult r;
+    for (JobOutcome& o : outcomes_)
+      if (o == JobOutcome::kPending) o = JobOutcome::kNotStarted;
+    r.outcomes = std::move(outcomes_);
+    r.interrupted = interrupts_.load() > 0;
+    r.max_concurrency_seen = max_running_;
+    return r;
+  }
+
+ private:
+  bool Draining() const { return interrupts_.load(std::memory_order_relaxed) > 0; }
+
+  /// Nothing runs and nothing more may start.
+  bool Finished() const { return running_ == 0 && (Draining() || ready_count_ == 0); }
+
+  void PushReady(int id) {
+    pools_[job_pool_[id]].ready.push({graph_.priority[id], id});
+    ++ready_count_;
+  }
+
+  /// The best startable job, marked running; -1 if none may start now.
+  int Pick() {
+    if (Draining() || running_ >= parallelism_ || ready_count_ == 0) return -1;
+    PoolState* best = nullptr;
+    ReadyLess less;
+    for (PoolState& p : pools_) {
+      if (p.ready.empty() || (p.limit >= 0 && p.running >= p.limit)) continue;
+      if (best == nullptr || less(best->ready.top(), p.ready.top())) best = &p;
+    }
+    if (best == nullptr) return -1;
+    int id = best->ready.top().id;
+    best->ready.pop();
+    --ready_count_;
+    ++best->running;
+    ++running_;
+    max_running_ = std::max(max_running_, running_);
+    return id;
+  }
+
+  void Retire(int id, bool ok) {
+    --running_;
+    --pools_[job_pool_[id]].running;
+    outcomes_[id] = ok ? JobOutcome::kSucceeded : JobOutcome::kFailed;
+    if (ok) {
+      for (int d : graph_.dependents[id])
+        if (--graph_.waiting_for[d] == 0 && outcomes_[d] == JobOutcome::kPending) PushReady(d);
+      return;
+    }
+    // Skip everything downstream. None of it can be ready (each waits, directly or
+    // transitively, for this job), and an already-skipped job's dependents are skipped.
+    std::vector<int> stack(graph_.dependents[id].begin(), graph_.dependents[id].end());
+    while (!stack.empty()) {
+      int d = stack.back();
+      stack.pop_back();
+      if (outcomes_[d] != JobOutcome::kPending) continue;
+      outcomes_[d] = JobOutcome::kSkipped;
+      stack.insert(stack.end(), graph_.dependents[d].begin(), graph_.dependents[d].end());
+    }
+  }
+
+  const std::vector<Job>& jobs_;
+  const Scheduler::Runner& run_;
+  const std::atomic<int>& interrupts_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  // Everything below is guarded by mu_.
+  JobGraph graph_;
+  std::vector<JobOutcome> outcomes_;
+  std::vector<int> job_pool_;
+  std::vector<PoolState> pools_;
+  int parallelism_ = 1;
+  int running_ = 0;
+  int max_running_ = 0;
+  size_t ready_count_ = 0;
+};
+
+}  // namespace
+
+ScheduleResult Scheduler::Run(const std::vector<Job>& jobs, const Runner& run) {
+  RunState state(jobs, run, opts_, interrupts_);
+  const size_t workers =
+      std::min(static_cast<size_t>(std::max(1, opts_.parallelism)), std::max<size_t>(1, jobs.size()));
+  std::vector<std::thread> threads;
+  threads.reserve(workers);
+  for (size_t i = 0; i < workers; ++i) threads.emplace_back([&state] { state.Work(); });
+  for (std::thread& t : threads) t.join();
+  return state.TakeResult();
+}
+
+}  // namespace capstan

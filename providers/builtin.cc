@@ -1,0 +1,20 @@
+// The registry of built-in providers: the one place a new provider is wired in.
+//
+/// A function-local static, built on first use (thread-safe since C++11), so no static
+/// initialisation order problems and no registration side effects hidden in other files.
+#include "providers/local/local_provider.h"
+#include "providers/provider.h"
+
+namespace capstan {
+
+ProviderRegistry& ProviderRegistry::Builtin() {
+  static ProviderRegistry* registry = [] {
+    auto* r = new ProviderRegistry();
+    r->Register("local", [] { return NewLocalProvider(); });
+    // Add further built-in providers (openstack, kubernetes, capi, host) here.
+    return r;
+  }();
+  return *registry;
+}
+
+}  // namespace capstan

@@ -1,0 +1,108 @@
+// SqliteStore: the StateStore implementation (private to state/ and its tests).
+//
+/// One connection, guarded by a mutex so the scheduler's worker threads can commit
+/// results concurrently; cross-process exclusion comes from SQLite's own locking
+/// (BEGIN IMMEDIATE + a 5 s busy timeout) and, for whole runs, from the locks table.
+/// The implementation is split by concern: sqlite_store.cc (open, load, instances,
+/// outputs), store_codec.cc (sealing), store_journal.cc (journal and history),
+/// store_locks.cc and store_check.cc.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "state/sqlite.h"
+#include "state/store.h"
+
+namespace capstan {
+
+class SqliteStore : public StateStore {
+ public:
+  /// The concrete store; StateStore::Open forwards here.
+  static Result<std::unique_ptr<SqliteStore>> OpenSqlite(const std::string& path, SecretBox box);
+  ~SqliteStore() override;
+
+  Result<std::vector<std::string>> Stacks() override;
+  Result<StackState> Load(const std::string& stack) override;
+  Status PutInstance(const std::string& stack, const InstanceState& inst) override;
+  Status RemoveInstance(const std::string& stack, const Address& addr,
+                        const std::string& deposed_key) override;
+  Status MoveInstance(const std::string& stack, const Address& from, const Address& to) override;
+  Status SetOutputs(const std::string& stack, const std::vector<OutputState>& o) override;
+
+  Result<int64_t> JournalBegin(const std::string& stack, const std::string& run_id,
+                               const std::string& address, const std::string& action,
+                               const std::string& detail) override;
+  Status CommitResult(const std::string& stack, int64_t journal_id, const std::string& outcome,
+                      const std::vector<InstanceWrite>& writes) override;
+  Result<std::vector<JournalEntry>> OpenJournal(const std::string& stack) override;
+  Status ResolveJournal(const std::string& stack, const std::string& outcome) override;
+
+  Result<LockInfo> Lock(const std::string& stack, const std::string& operation,
+                        int lease_seconds) override;
+  Status RenewLock(const LockInfo& lock, int lease_seconds) override;
+  Status Unlock(const LockInfo& lock) override;
+  Status ForceUnlock(const std::string& stack, const std::string& lock_id) override;
+  Result<std::optional<LockInfo>> CurrentLock(const std::string& stack) override;
+
+  Result<RunRecord> BeginRun(const std::string& stack, const std::string& command) override;
+  Status EndRun(const RunRecord& run) override;
+  Result<std::vector<RunRecord>> History(const std::string& stack) override;
+
+  Status Check() override;
+  int SchemaVersion() const override { return schema_version_; }
+
+  /// The raw connection, for tests that simulate faults (e.g. PRAGMA max_page_count).
+  sqlite3* handle() { return db_; }
+
+ private:
+  SqliteStore(std::string path, sqlite3* db, SecretBox box, int schema_version);
+
+  /// Runs `body` inside BEGIN IMMEDIATE for `stack`: creates the stack row if needed,
+  /// assigns the lineage on the first write, passes the new serial to `body`, stores it
+  /// and records the key id. Nothing is written if `body` adds an error.
+  Status Mutate(const std::string& stack, const std::string& what,
+                const std::function<void(int64_t serial, Diagnostics* err)>& body);
+  /// INSERT OR IGNORE of the stack row (used by operations that do not bump the serial).
+  bool EnsureStack(const std::string& stack, Diagnostics* err);
+  /// An error unless meta('key_id') is absent or matches the box's key. A match is
+  /// remembered: the key id, once written, never changes.
+  bool CheckKey(Diagnostics* err);
+
+  /// The stack's lock row, if any (caller holds mu_).
+  std::optional<LockInfo> CurrentLockLocked(const std::string& stack, Diagnostics* err);
+
+  // Row writers shared by PutInstance and CommitResult (caller holds a transaction).
+  bool WriteInstance(const std::string& stack, const InstanceState& inst, int64_t serial,
+                     Diagnostics* err);
+  bool DeleteInstance(const std::string& stack, const std::string& address,
+                      const std::string& deposed_key, Diagnostics* err);
+
+  // store_codec.cc: splitting and re-merging sensitive attributes.
+  struct SealedAttributes {
+    std::string plain;                   ///< JSON without the sensitive keys.
+    std::optional<std::string> secrets;  ///< Sealed JSON object of the sensitive keys.
+  };
+  bool SealAttributes(const InstanceState& inst, SealedAttributes* out, Diagnostics* err);
+  bool OpenAttributes(const std::string& what, const std::string& plain,
+                      const std::optional<std::string>& secrets, Value* out, Diagnostics* err);
+
+  std::string path_;
+  sqlite3* db_;
+  SecretBox box_;
+  int schema_version_;
+  bool key_verified_ = false;
+  std::mutex mu_;
+  sqlite::StmtCache stmts_;
+};
+
+/// Current Unix time in seconds.
+int64_t NowSeconds();
+/// "2026-11-24T00:49:01Z".
+std::string IsoTime(int64_t unix_seconds);
+
+}  // namespace capstan
