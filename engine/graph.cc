@@ -136,15 +136,12 @@ std::vector<std::vector<int>> DepGraph::ResourceDependencies() const {
     }
   }
 
+  // Resources first: they read reach[], which the second loop then hands over.
   std::vector<std::vector<int>> result(im.index_of.size());
-  for (GraphVertex u = 0; u < n; ++u) {
-    std::vector<int>& out = result[im.info[u].id];
-    if (is_resource(u)) {
-      contribution(u, out);
-    } else {
-      out = std::move(reach[u]);
-    }
-  }
+  for (GraphVertex u = 0; u < n; ++u)
+    if (is_resource(u)) contribution(u, result[im.info[u].id]);
+  for (GraphVertex u = 0; u < n; ++u)
+    if (!is_resource(u)) result[im.info[u].id] = std::move(reach[u]);
   return result;
 }
 

@@ -59,7 +59,7 @@ struct ClosingEdgeFinder : boost::default_bfs_visitor {
 };
 
 /// The edges of one shortest cycle through `start`, in walking order.
-std::vector<GraphEdge> ShortestCycleThrough(const DepGraph::Impl& im, GraphVertex start,
+std::vector<GraphEdge> ShortestCycleThrough(const DepGraphData& im, GraphVertex start,
                                             const std::vector<int>& component) {
   for (auto [e, end] = boost::out_edges(start, im.g); e != end; ++e)
     if (boost::target(*e, im.g) == start) return {*e};  // A self-loop is the shortest.
@@ -93,7 +93,7 @@ std::vector<GraphEdge> ShortestCycleThrough(const DepGraph::Impl& im, GraphVerte
 
 }  // namespace
 
-Diagnostics DescribeCycle(const DepGraph::Impl& im) {
+Diagnostics DescribeCycle(const DepGraphData& im) {
   const size_t n = boost::num_vertices(im.g);
   std::vector<int> component(n);
   const int count = static_cast<int>(boost::strong_components(

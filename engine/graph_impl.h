@@ -37,7 +37,9 @@ struct VertexInfo {
   SourceLocation where;
 };
 
-struct DepGraph::Impl {
+/// The data behind DepGraph::Impl, named separately because Impl is private to DepGraph
+/// and the passes in other files take it as a parameter.
+struct DepGraphData {
   BoostDepGraph g;
   std::vector<VertexInfo> info;  ///< By position.
   std::vector<int> index_of;     ///< By id; -1 where no vertex has that id.
@@ -48,8 +50,10 @@ struct DepGraph::Impl {
   }
 };
 
+struct DepGraph::Impl : DepGraphData {};
+
 /// The error for a graph that is not acyclic: the shortest cycle through the lowest-id
 /// vertex of the lowest-id non-trivial strongly connected component (graph_cycle.cc).
-Diagnostics DescribeCycle(const DepGraph::Impl& impl);
+Diagnostics DescribeCycle(const DepGraphData& graph);
 
 }  // namespace capstan

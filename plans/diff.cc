@@ -98,8 +98,8 @@ void PlanExisting(const DiffInput& in, ResourceChange& c) {
 
   const bool tainted = in.prior->status == InstanceStatus::kTainted;
   if (tainted || !c.replace_because.empty()) {
-    c.action = in.lifecycle.create_before_destroy ? Action::kCreateThenDelete
-                                                  : Action::kDeleteThenCreate;
+    c.action =
+        in.lifecycle.create_before_destroy ? Action::kCreateThenDelete : Action::kDeleteThenCreate;
     if (tainted) c.reason = "tainted";
     MarkComputedUnknown(in.schema, /*only_computed_only=*/true, c.after);
   } else {

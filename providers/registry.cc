@@ -38,10 +38,10 @@ Result<std::unique_ptr<Provider>> ProviderRegistry::Create(const std::string& na
   std::string builtins;
   for (const auto& n : Names()) builtins += (builtins.empty() ? "" : ", ") + n;
   if (builtins.empty()) builtins = "(none)";
-  return Result<std::unique_ptr<Provider>>::Fail(
-      "unknown provider \"" + name + "\"",
-      "Built-in providers: " + builtins + ". No executable capstan-provider-" + name +
-          " was found on PATH (" + path + ").");
+  return Result<std::unique_ptr<Provider>>::Fail("unknown provider \"" + name + "\"",
+                                                 "Built-in providers: " + builtins +
+                                                     ". No executable capstan-provider-" + name +
+                                                     " was found on PATH (" + path + ").");
 }
 
 }  // namespace capstan

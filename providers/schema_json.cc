@@ -44,9 +44,9 @@ Result<AttrSchema> AttrSchemaFromJson(const Value& j) {
   std::string type = j.contains("type") ? Str(j, "type") : "string";
   auto t = AttrTypeFromName(type);
   if (!t) {
-    return Result<AttrSchema>::Fail("attribute \"" + a.name + "\" has unknown type \"" + type +
-                                    "\"",
-                                    "Types: string, number, bool, list, map, any.");
+    return Result<AttrSchema>::Fail(
+        "attribute \"" + a.name + "\" has unknown type \"" + type + "\"",
+        "Types: string, number, bool, list, map, any.");
   }
   a.type = *t;
   a.description = Str(j, "description");

@@ -198,8 +198,7 @@ std::string DescribeWaitStatus(int st) {
 
 std::string ProcessResult::Describe() const {
   if (term_signal != 0) {
-    return "killed by signal " + std::to_string(term_signal) + " (" + strsignal(term_signal) +
-           ")";
+    return "killed by signal " + std::to_string(term_signal) + " (" + strsignal(term_signal) + ")";
   }
   return "exited with status " + std::to_string(exit_code);
 }

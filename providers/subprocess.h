@@ -51,8 +51,8 @@ struct ProcessOptions {
 };
 
 struct ProcessResult {
-  int exit_code = -1;    ///< The exit status, or -1 when killed by a signal.
-  int term_signal = 0;   ///< The signal that killed the child, 0 if it exited.
+  int exit_code = -1;   ///< The exit status, or -1 when killed by a signal.
+  int term_signal = 0;  ///< The signal that killed the child, 0 if it exited.
   bool cancelled = false;
   std::string out;
   std::string err;

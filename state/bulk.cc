@@ -4,11 +4,11 @@
 namespace capstan {
 
 Status PutInstances(StateStore& store, const std::string& stack,
-                    const std::vector<InstanceState>& instances) {
+                    std::vector<InstanceState> instances) {
   std::vector<InstanceWrite> writes;
   writes.reserve(instances.size());
-  for (const InstanceState& inst : instances) {
-    writes.push_back(InstanceWrite{InstanceWrite::Kind::kPut, inst});
+  for (InstanceState& inst : instances) {
+    writes.push_back(InstanceWrite{InstanceWrite::Kind::kPut, std::move(inst)});
   }
   return store.CommitResult(stack, 0, "", writes);
 }

@@ -14,7 +14,8 @@
 namespace capstan {
 
 /// Stores all `instances` (insert or replace) atomically; the serial increments once.
+/// Takes the vector by value: pass an rvalue to avoid copying every attribute tree.
 Status PutInstances(StateStore& store, const std::string& stack,
-                    const std::vector<InstanceState>& instances);
+                    std::vector<InstanceState> instances);
 
 }  // namespace capstan

@@ -37,8 +37,8 @@ void EnsureSodium() {
 bool ParseHexKey(const std::string& text, SecretBox::Key* key) {
   if (text.size() != SecretBox::kKeyBytes * 2) return false;
   size_t len = 0;
-  if (sodium_hex2bin(key->data(), key->size(), text.data(), text.size(), nullptr, &len,
-                     nullptr) != 0) {
+  if (sodium_hex2bin(key->data(), key->size(), text.data(), text.size(), nullptr, &len, nullptr) !=
+      0) {
     return false;
   }
   return len == SecretBox::kKeyBytes;
@@ -80,9 +80,8 @@ SecretBox SecretBox::FromPassphrase(const std::string& passphrase) {
   // a plain BLAKE2b hash of the same passphrase used elsewhere.
   static const char kLabel[] = "capstan-state-passphrase-v1";
   crypto_generichash(key.data(), key.size(),
-                     reinterpret_cast<const unsigned char*>(passphrase.data()),
-                     passphrase.size(), reinterpret_cast<const unsigned char*>(kLabel),
-                     sizeof(kLabel) - 1);
+                     reinterpret_cast<const unsigned char*>(passphrase.data()), passphrase.size(),
+                     reinterpret_cast<const unsigned char*>(kLabel), sizeof(kLabel) - 1);
   return SecretBox(key);
 }
 
@@ -104,7 +103,7 @@ Result<SecretBox> SecretBox::FromEnvironmentOrFile(const std::string& key_file) 
     }
     SecretBox box(key);
     Result<SecretBox> out(box);
-    struct stat st{};
+    struct stat st {};
     if (::stat(key_file.c_str(), &st) == 0 && (st.st_mode & 077) != 0) {
       out.diags().Warning("state key file " + key_file + " is readable by other users",
                           "run: chmod 600 " + key_file);
@@ -142,8 +141,8 @@ std::string SecretBox::Seal(const std::string& plaintext) const {
   unsigned char* nonce = buf.data();
   randombytes_buf(nonce, crypto_secretbox_NONCEBYTES);
   crypto_secretbox_easy(buf.data() + crypto_secretbox_NONCEBYTES,
-                        reinterpret_cast<const unsigned char*>(plaintext.data()),
-                        plaintext.size(), nonce, key_.data());
+                        reinterpret_cast<const unsigned char*>(plaintext.data()), plaintext.size(),
+                        nonce, key_.data());
   const int variant = sodium_base64_VARIANT_ORIGINAL;
   std::string b64(sodium_base64_encoded_len(buf.size(), variant), '\0');
   sodium_bin2base64(b64.data(), b64.size(), buf.data(), buf.size(), variant);
@@ -166,8 +165,7 @@ Result<std::string> SecretBox::Open(const std::string& sealed) const {
   std::string plain(len - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
   if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()),
                                  buf.data() + crypto_secretbox_NONCEBYTES,
-                                 len - crypto_secretbox_NONCEBYTES, buf.data(),
-                                 key_.data()) != 0) {
+                                 len - crypto_secretbox_NONCEBYTES, buf.data(), key_.data()) != 0) {
     return Result<std::string>::Fail(
         "cannot decrypt a sealed secret: wrong state key or corrupted data",
         "set CAPSTAN_STATE_KEY to the key the state was written with, or restore <db>.key");
@@ -175,9 +173,7 @@ Result<std::string> SecretBox::Open(const std::string& sealed) const {
   return plain;
 }
 
-bool SecretBox::IsSealed(const std::string& s) {
-  return s.compare(0, kPrefixLen, kPrefix) == 0;
-}
+bool SecretBox::IsSealed(const std::string& s) { return s.compare(0, kPrefixLen, kPrefix) == 0; }
 
 std::string SecretBox::KeyId() const {
   // A keyed BLAKE2b of a fixed label: reveals nothing about the key, and 64 bits are

@@ -98,9 +98,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::OpenSqlite(const std::string& 
   if (Status st = MakeParentDirs(path); st.HasErrors()) return st;
   UmaskGuard umask_guard(077);  // the db, -wal and -shm are created below: 0600
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   Diagnostics err;
   auto fail = [&](const std::string& what) {
     err.Add(sqlite::Error(db, what));
@@ -131,7 +131,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::OpenSqlite(const std::string& 
   R out(std::unique_ptr<SqliteStore>(new SqliteStore(path, db, std::move(box), *version)));
   for (const char* suffix : {"", "-wal", "-shm"}) {
     std::string file = path + suffix;
-    struct stat st{};
+    struct stat st {};
     if (::stat(file.c_str(), &st) == 0 && (st.st_mode & 077) != 0 &&
         ::chmod(file.c_str(), 0600) != 0) {
       out.diags().Warning("cannot restrict " + file + " to mode 0600", std::strerror(errno));
@@ -166,11 +166,12 @@ bool SqliteStore::CheckKey(Diagnostics* err) {
   if (err->HasErrors()) return false;
   if (stored.empty()) return true;
   if (stored != box_.KeyId()) {
-    err->Error("state key does not match the key this database was written with; set "
-               "CAPSTAN_STATE_KEY or restore " +
-                   path_ + ".key",
-               "database " + path_ + " was written with key id " + stored +
-                   ", the current key has id " + box_.KeyId());
+    err->Error(
+        "state key does not match the key this database was written with; set "
+        "CAPSTAN_STATE_KEY or restore " +
+            path_ + ".key",
+        "database " + path_ + " was written with key id " + stored + ", the current key has id " +
+            box_.KeyId());
     return false;
   }
   key_verified_ = true;
@@ -315,8 +316,8 @@ Result<StackState> SqliteStore::Load(const std::string& stack) {
   return out;
 }
 
-bool SqliteStore::WriteInstance(const std::string& stack, const InstanceState& inst,
-                                int64_t serial, Diagnostics* err) {
+bool SqliteStore::WriteInstance(const std::string& stack, const InstanceState& inst, int64_t serial,
+                                Diagnostics* err) {
   const std::string addr = inst.address.ToString();
   SealedAttributes sealed;
   if (!SealAttributes(inst, &sealed, err)) return false;
@@ -346,8 +347,8 @@ bool SqliteStore::WriteInstance(const std::string& stack, const InstanceState& i
 
 bool SqliteStore::DeleteInstance(const std::string& stack, const std::string& address,
                                  const std::string& deposed_key, Diagnostics* err) {
-  auto st = stmts_.Get(
-      "DELETE FROM instances WHERE stack = ? AND address = ? AND deposed_key = ?", err);
+  auto st =
+      stmts_.Get("DELETE FROM instances WHERE stack = ? AND address = ? AND deposed_key = ?", err);
   const std::string what = "cannot remove " + address +
                            (deposed_key.empty() ? "" : " (deposed " + deposed_key + ")") +
                            " from stack " + Quoted(stack);
@@ -364,18 +365,15 @@ bool SqliteStore::DeleteInstance(const std::string& stack, const std::string& ad
 Status SqliteStore::PutInstance(const std::string& stack, const InstanceState& inst) {
   std::lock_guard lock(mu_);
   return Mutate(stack, "cannot store " + inst.address.ToString() + " in stack " + Quoted(stack),
-                [&](int64_t serial, Diagnostics* err) {
-                  WriteInstance(stack, inst, serial, err);
-                });
+                [&](int64_t serial, Diagnostics* err) { WriteInstance(stack, inst, serial, err); });
 }
 
 Status SqliteStore::RemoveInstance(const std::string& stack, const Address& addr,
                                    const std::string& deposed_key) {
   std::lock_guard lock(mu_);
-  return Mutate(stack, "cannot remove " + addr.ToString() + " from stack " + Quoted(stack),
-                [&](int64_t, Diagnostics* err) {
-                  DeleteInstance(stack, addr.ToString(), deposed_key, err);
-                });
+  return Mutate(
+      stack, "cannot remove " + addr.ToString() + " from stack " + Quoted(stack),
+      [&](int64_t, Diagnostics* err) { DeleteInstance(stack, addr.ToString(), deposed_key, err); });
 }
 
 Status SqliteStore::SetOutputs(const std::string& stack, const std::vector<OutputState>& outs) {
@@ -395,11 +393,11 @@ Status SqliteStore::SetOutputs(const std::string& stack, const std::vector<Outpu
       auto st = stmts_.Get(
           "INSERT INTO outputs(stack, name, value, secret, sensitive) VALUES (?,?,?,?,?)", err);
       if (!st.valid() || !st.Bind(1, stack)
-                               .Bind(2, o.name)
-                               .BindOptional(3, value)
-                               .BindOptional(4, secret)
-                               .Bind(5, int64_t{o.sensitive ? 1 : 0})
-                               .Run(err, what + ": output " + o.name)) {
+                              .Bind(2, o.name)
+                              .BindOptional(3, value)
+                              .BindOptional(4, secret)
+                              .Bind(5, int64_t{o.sensitive ? 1 : 0})
+                              .Run(err, what + ": output " + o.name)) {
         return;
       }
     }

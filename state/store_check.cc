@@ -45,8 +45,7 @@ Status SqliteStore::Check() {
     }
   }
   {
-    auto st = stmts_.Get(
-        "SELECT name, serial FROM stacks WHERE serial > 0 AND lineage = ''", &err);
+    auto st = stmts_.Get("SELECT name, serial FROM stacks WHERE serial > 0 AND lineage = ''", &err);
     if (!st.valid()) return err;
     while (st.Step(&err, what)) {
       found.Error("stack \"" + st.Text(0) + "\" has serial " + std::to_string(st.Int(1)) +
@@ -76,9 +75,9 @@ Status SqliteStore::Check() {
     while (st.Step(&err, what)) {
       auto opened = box_.Open(st.Text(3));
       if (!opened) {
-        found.ErrorFor(st.Text(1), "sealed secret in stack \"" + st.Text(0) +
-                                       "\" cannot be opened: " +
-                                       opened.diags().items().front().summary);
+        found.ErrorFor(st.Text(1),
+                       "sealed secret in stack \"" + st.Text(0) +
+                           "\" cannot be opened: " + opened.diags().items().front().summary);
       }
     }
   }

@@ -15,8 +15,8 @@ std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
 }  // namespace
 
 Result<int64_t> SqliteStore::JournalBegin(const std::string& stack, const std::string& run_id,
-                                          const std::string& address,
-                                          const std::string& action, const std::string& detail) {
+                                          const std::string& address, const std::string& action,
+                                          const std::string& detail) {
   std::lock_guard lock(mu_);
   Diagnostics err;
   const std::string what =
@@ -28,12 +28,12 @@ Result<int64_t> SqliteStore::JournalBegin(const std::string& stack, const std::s
       "VALUES (?,?,?,?,?,?)",
       &err);
   if (!st.valid() || !st.Bind(1, stack)
-                           .Bind(2, run_id)
-                           .Bind(3, address)
-                           .Bind(4, action)
-                           .Bind(5, detail)
-                           .Bind(6, NowSeconds())
-                           .Run(&err, what)) {
+                          .Bind(2, run_id)
+                          .Bind(3, address)
+                          .Bind(4, action)
+                          .Bind(5, detail)
+                          .Bind(6, NowSeconds())
+                          .Run(&err, what)) {
     return err;
   }
   int64_t id = sqlite3_last_insert_rowid(db_);
@@ -55,10 +55,10 @@ Status SqliteStore::CommitResult(const std::string& stack, int64_t journal_id,
           "WHERE id = ? AND stack = ? AND closed_at IS NULL",
           err);
       if (!st.valid() || !st.Bind(1, NowSeconds())
-                               .Bind(2, outcome)
-                               .Bind(3, journal_id)
-                               .Bind(4, stack)
-                               .Run(err, what)) {
+                              .Bind(2, outcome)
+                              .Bind(3, journal_id)
+                              .Bind(4, stack)
+                              .Run(err, what)) {
         return;
       }
       if (sqlite3_changes(db_) == 0) {
@@ -68,10 +68,10 @@ Status SqliteStore::CommitResult(const std::string& stack, int64_t journal_id,
       }
     }
     for (const InstanceWrite& w : writes) {
-      bool ok = w.kind == InstanceWrite::Kind::kPut
-                    ? WriteInstance(stack, w.instance, serial, err)
-                    : DeleteInstance(stack, w.instance.address.ToString(),
-                                     w.instance.deposed_key, err);
+      bool ok =
+          w.kind == InstanceWrite::Kind::kPut
+              ? WriteInstance(stack, w.instance, serial, err)
+              : DeleteInstance(stack, w.instance.address.ToString(), w.instance.deposed_key, err);
       if (!ok) return;
     }
   });
@@ -106,8 +106,7 @@ Status SqliteStore::ResolveJournal(const std::string& stack, const std::string& 
   std::lock_guard lock(mu_);
   Diagnostics err;
   auto st = stmts_.Get(
-      "UPDATE journal SET closed_at = ?, outcome = ? WHERE stack = ? AND closed_at IS NULL",
-      &err);
+      "UPDATE journal SET closed_at = ?, outcome = ? WHERE stack = ? AND closed_at IS NULL", &err);
   if (st.valid()) {
     st.Bind(1, NowSeconds())
         .Bind(2, outcome)
@@ -140,12 +139,12 @@ Result<RunRecord> SqliteStore::BeginRun(const std::string& stack, const std::str
       "VALUES (?,?,?,?,?,?)",
       &err);
   if (!st.valid() || !st.Bind(1, run.id)
-                           .Bind(2, stack)
-                           .Bind(3, command)
-                           .Bind(4, run.started_at)
-                           .Bind(5, run.status)
-                           .Bind(6, run.serial_before)
-                           .Run(&err, what)) {
+                          .Bind(2, stack)
+                          .Bind(3, command)
+                          .Bind(4, run.started_at)
+                          .Bind(5, run.status)
+                          .Bind(6, run.serial_before)
+                          .Run(&err, what)) {
     return err;
   }
   if (!txn.Commit(&err)) return err;
@@ -155,18 +154,18 @@ Result<RunRecord> SqliteStore::BeginRun(const std::string& stack, const std::str
 Status SqliteStore::EndRun(const RunRecord& run) {
   std::lock_guard lock(mu_);
   Diagnostics err;
-  const std::string what = "cannot record the end of run " + run.id + " on stack " +
-                           Quoted(run.stack);
+  const std::string what =
+      "cannot record the end of run " + run.id + " on stack " + Quoted(run.stack);
   auto st = stmts_.Get(
       "UPDATE runs SET finished_at = ?, status = ?, summary = ?, "
       "serial_after = (SELECT serial FROM stacks WHERE name = runs.stack) WHERE id = ?",
       &err);
-  if (!st.valid() || !st.Bind(1, run.finished_at != 0 ? run.finished_at : NowSeconds())
-                           .Bind(2, run.status == "running" || run.status.empty() ? "ok"
-                                                                                  : run.status)
-                           .Bind(3, run.summary)
-                           .Bind(4, run.id)
-                           .Run(&err, what)) {
+  if (!st.valid() ||
+      !st.Bind(1, run.finished_at != 0 ? run.finished_at : NowSeconds())
+           .Bind(2, run.status == "running" || run.status.empty() ? "ok" : run.status)
+           .Bind(3, run.summary)
+           .Bind(4, run.id)
+           .Run(&err, what)) {
     return err;
   }
   if (sqlite3_changes(db_) == 0) err.Error(what, "no such run in the history");

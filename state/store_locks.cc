@@ -33,8 +33,8 @@ std::string UserName() {
 }
 
 std::string Describe(const LockInfo& l) {
-  return "held by " + l.holder + " (pid " + std::to_string(l.pid) + " on " + l.host +
-         ") for " + l.operation + " since " + IsoTime(l.acquired_at) + ", lock id " + l.id;
+  return "held by " + l.holder + " (pid " + std::to_string(l.pid) + " on " + l.host + ") for " +
+         l.operation + " since " + IsoTime(l.acquired_at) + ", lock id " + l.id;
 }
 
 }  // namespace
@@ -81,14 +81,14 @@ Result<LockInfo> SqliteStore::Lock(const std::string& stack, const std::string& 
       "lease_until) VALUES (?,?,?,?,?,?,?,?)",
       &err);
   if (!st.valid() || !st.Bind(1, stack)
-                           .Bind(2, info.id)
-                           .Bind(3, info.holder)
-                           .Bind(4, info.operation)
-                           .Bind(5, info.pid)
-                           .Bind(6, info.host)
-                           .Bind(7, info.acquired_at)
-                           .Bind(8, info.lease_until)
-                           .Run(&err, what)) {
+                          .Bind(2, info.id)
+                          .Bind(3, info.holder)
+                          .Bind(4, info.operation)
+                          .Bind(5, info.pid)
+                          .Bind(6, info.host)
+                          .Bind(7, info.acquired_at)
+                          .Bind(8, info.lease_until)
+                          .Run(&err, what)) {
     return err;
   }
   if (!txn.Commit(&err)) return err;
@@ -103,9 +103,9 @@ Status SqliteStore::RenewLock(const LockInfo& lock, int lease_seconds) {
   const std::string what = "cannot renew the lock of stack " + Quoted(lock.stack);
   auto st = stmts_.Get("UPDATE locks SET lease_until = ? WHERE stack = ? AND id = ?", &err);
   if (!st.valid() || !st.Bind(1, NowSeconds() + lease_seconds)
-                           .Bind(2, lock.stack)
-                           .Bind(3, lock.id)
-                           .Run(&err, what)) {
+                          .Bind(2, lock.stack)
+                          .Bind(3, lock.id)
+                          .Run(&err, what)) {
     return err;
   }
   if (sqlite3_changes(db_) == 0) {
@@ -143,8 +143,7 @@ Status SqliteStore::ForceUnlock(const std::string& stack, const std::string& loc
     return err;
   }
   if (cur->id != lock_id) {
-    err.Error(what, "lock id " + lock_id + " does not match the current lock, " +
-                        Describe(*cur));
+    err.Error(what, "lock id " + lock_id + " does not match the current lock, " + Describe(*cur));
     return err;
   }
   auto st = stmts_.Get("DELETE FROM locks WHERE stack = ? AND id = ?", &err);
@@ -153,8 +152,7 @@ Status SqliteStore::ForceUnlock(const std::string& stack, const std::string& loc
   return err;
 }
 
-std::optional<LockInfo> SqliteStore::CurrentLockLocked(const std::string& stack,
-                                                       Diagnostics* err) {
+std::optional<LockInfo> SqliteStore::CurrentLockLocked(const std::string& stack, Diagnostics* err) {
   auto st = stmts_.Get(
       "SELECT id, holder, operation, pid, host, acquired_at, lease_until FROM locks "
       "WHERE stack = ?",

@@ -7,12 +7,10 @@
 
 namespace capstan {
 
-Status SqliteStore::MoveInstance(const std::string& stack, const Address& from,
-                                 const Address& to) {
+Status SqliteStore::MoveInstance(const std::string& stack, const Address& from, const Address& to) {
   std::lock_guard lock(mu_);
   const std::string src = from.ToString(), dst = to.ToString();
-  const std::string what =
-      "cannot move " + src + " to " + dst + " in stack \"" + stack + "\"";
+  const std::string what = "cannot move " + src + " to " + dst + " in stack \"" + stack + "\"";
   if (from.type != to.type) {
     Status st;
     st.Error(what, "the resource type differs (" + from.type + " vs " + to.type +
@@ -21,8 +19,7 @@ Status SqliteStore::MoveInstance(const std::string& stack, const Address& from,
   }
   return Mutate(stack, what, [&](int64_t serial, Diagnostics* err) {
     {
-      auto st = stmts_.Get("SELECT 1 FROM instances WHERE stack = ? AND address = ? LIMIT 1",
-                           err);
+      auto st = stmts_.Get("SELECT 1 FROM instances WHERE stack = ? AND address = ? LIMIT 1", err);
       if (!st.valid()) return;
       if (st.Bind(1, stack).Bind(2, dst).Step(err, what)) {
         err->Error(what, dst + " already exists in state");
@@ -34,8 +31,8 @@ Status SqliteStore::MoveInstance(const std::string& stack, const Address& from,
       auto st = stmts_.Get(
           "UPDATE instances SET address = ?, updated_serial = ? WHERE stack = ? AND address = ?",
           err);
-      if (!st.valid() || !st.Bind(1, dst).Bind(2, serial).Bind(3, stack).Bind(4, src).Run(
-                             err, what)) {
+      if (!st.valid() ||
+          !st.Bind(1, dst).Bind(2, serial).Bind(3, stack).Bind(4, src).Run(err, what)) {
         return;
       }
       if (sqlite3_changes(db_) == 0) {
@@ -79,10 +76,10 @@ Status SqliteStore::MoveInstance(const std::string& stack, const Address& from,
           "WHERE stack = ? AND address = ? AND deposed_key = ?",
           err);
       if (!st.valid() || !st.Bind(1, r.deps.dump())
-                               .Bind(2, stack)
-                               .Bind(3, r.address)
-                               .Bind(4, r.deposed_key)
-                               .Run(err, what)) {
+                              .Bind(2, stack)
+                              .Bind(3, r.address)
+                              .Bind(4, r.deposed_key)
+                              .Run(err, what)) {
         return;
       }
     }

@@ -26,9 +26,7 @@ const std::vector<std::string> kTopKeys = {"stack",   "variables", "providers", 
 struct Ctx {
   FilePtr file;
   Diagnostics* diags;
-  Pos At(const YAML::Node& n, const std::string& key) const {
-    return MakePos(file, n.Mark(), key);
-  }
+  Pos At(const YAML::Node& n, const std::string& key) const { return MakePos(file, n.Mark(), key); }
   void Error(const YAML::Node& n, const std::string& key, const std::string& summary,
              const std::string& detail = {}) const {
     diags->ErrorAt(At(n, key).Location(), key, summary, detail);
@@ -47,12 +45,12 @@ void CheckKeys(const Ctx& c, const YAML::Node& n, const std::vector<std::string>
   for (const auto& kv : n) {
     const std::string k = kv.first.Scalar();
     if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
-    c.Error(kv.first, key + "." + k, "Unknown key \"" + k + "\" in " + what,
-            "Allowed keys: " + [&] {
-              std::string s;
-              for (const auto& a : allowed) s += (s.empty() ? "" : ", ") + a;
-              return s;
-            }() + "." + DidYouMean(k, allowed));
+    c.Error(
+        kv.first, key + "." + k, "Unknown key \"" + k + "\" in " + what, "Allowed keys: " + [&] {
+          std::string s;
+          for (const auto& a : allowed) s += (s.empty() ? "" : ", ") + a;
+          return s;
+        }() + "." + DidYouMean(k, allowed));
   }
 }
 
@@ -133,8 +131,7 @@ void ParseVariable(const Ctx& c, const std::string& name, const YAML::Node& n, V
   CheckKeys(c, n, {"type", "default", "description", "sensitive", "validation"}, key,
             "variable \"" + name + "\"");
   GetString(c, n["type"], key + ".type", &v->type);
-  static const std::vector<std::string> kTypes = {"string", "number", "bool",
-                                                  "list",   "map",    "any"};
+  static const std::vector<std::string> kTypes = {"string", "number", "bool", "list", "map", "any"};
   if (std::find(kTypes.begin(), kTypes.end(), v->type) == kTypes.end()) {
     c.Error(n["type"], key + ".type", "Unknown variable type \"" + v->type + "\"",
             "Types: string, number, bool, list, map, any." + DidYouMean(v->type, kTypes));
@@ -175,8 +172,7 @@ void ParseVariable(const Ctx& c, const std::string& name, const YAML::Node& n, V
 void ParseLifecycle(const Ctx& c, const YAML::Node& n, const std::string& key, ResourceDecl* r) {
   if (!n) return;
   if (!ExpectMap(c, n, key)) return;
-  CheckKeys(c, n, {"prevent_destroy", "ignore_changes", "create_before_destroy"}, key,
-            "lifecycle");
+  CheckKeys(c, n, {"prevent_destroy", "ignore_changes", "create_before_destroy"}, key, "lifecycle");
   r->prevent_destroy = Compile(c, n["prevent_destroy"], key + ".prevent_destroy");
   r->create_before_destroy = Compile(c, n["create_before_destroy"], key + ".create_before_destroy");
   if (YAML::Node ic = n["ignore_changes"]) {
@@ -203,8 +199,8 @@ void ParseResource(const Ctx& c, const std::string& name, const YAML::Node& n, R
   r->pos = c.At(n, key);
   if (!ExpectMap(c, n, key)) return;
   CheckKeys(c, n,
-            {"type", "provider", "properties", "depends_on", "for_each", "count", "lifecycle"},
-            key, "resource \"" + name + "\"");
+            {"type", "provider", "properties", "depends_on", "for_each", "count", "lifecycle"}, key,
+            "resource \"" + name + "\"");
   GetString(c, n["type"], key + ".type", &r->type);
   static const std::regex kType("[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*");
   if (!n["type"]) {
@@ -286,8 +282,8 @@ void ParseOutput(const Ctx& c, const std::string& name, const YAML::Node& n, Out
 }  // namespace
 
 bool IsReservedName(const std::string& name) {
-  static const std::set<std::string> kReserved = {"var",  "local", "module", "each", "count",
-                                                  "path", "self",  "data"};
+  static const std::set<std::string> kReserved = {"var",   "local", "module", "each",
+                                                  "count", "path",  "self",   "data"};
   return kReserved.count(name) > 0;
 }
 
@@ -347,19 +343,26 @@ Status DeclLoader::ParseDocument(const YAML::Node& doc, const FilePtr& file, Mod
         continue;
       }
       if ((top == "resources" || top == "modules") && IsReservedName(name)) {
-        c.Error(entry.first, key, "\"" + name + "\" is a reserved word and cannot name a " +
-                                      (top == "resources" ? "resource" : "module"),
+        c.Error(entry.first, key,
+                "\"" + name + "\" is a reserved word and cannot name a " +
+                    (top == "resources" ? "resource" : "module"),
                 "Reserved: var, local, module, each, count, path, self, data.");
         continue;
       }
+      // Declarations are located at their name (the key), problems inside at the value.
+      Pos at = c.At(entry.first, key);
       if (top == "variables") {
         ParseVariable(c, name, entry.second, &def->variables[name]);
+        def->variables[name].pos = at;
       } else if (top == "resources") {
         ParseResource(c, name, entry.second, &def->resources[name]);
+        def->resources[name].pos = at;
       } else if (top == "modules") {
         ParseModuleCall(c, name, entry.second, &def->modules[name]);
+        def->modules[name].pos = at;
       } else if (top == "outputs") {
         ParseOutput(c, name, entry.second, &def->outputs[name]);
+        def->outputs[name].pos = at;
       } else if (top == "locals") {
         if (ExprPtr e = Compile(c, entry.second, key)) def->locals[name] = e;
       } else if (top == "providers") {

@@ -72,8 +72,9 @@ class Expander {
     if (count) {
       *mode = ExpandMode::kCount;
       const Value& c = v->value;
-      bool integral = c.is_number_integer() || c.is_number_unsigned() ||
-                      (c.is_number_float() && c.get<double>() == static_cast<int64_t>(c.get<double>()));
+      bool integral =
+          c.is_number_integer() || c.is_number_unsigned() ||
+          (c.is_number_float() && c.get<double>() == static_cast<int64_t>(c.get<double>()));
       if (!integral || c.get<double>() < 0) {
         return fail("count must be a non-negative integer, got " + RenderValue(c));
       }

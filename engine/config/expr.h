@@ -64,12 +64,12 @@ struct TemplatePart {
 struct Expr {
   ExprKind kind = ExprKind::kLiteral;
   Pos pos;
-  Value value;                                    ///< kLiteral
-  std::vector<TemplatePart> parts;                ///< kTemplate
-  std::vector<ExprPtr> items;                     ///< kList, kCall args, operands
+  Value value;                                           ///< kLiteral
+  std::vector<TemplatePart> parts;                       ///< kTemplate
+  std::vector<ExprPtr> items;                            ///< kList, kCall args, operands
   std::vector<std::pair<std::string, ExprPtr>> entries;  ///< kMap
-  std::string name;  ///< kCall function name; kTraversal root ("" when base is set)
-  ExprPtr base;      ///< kTraversal over a computed value, e.g. f(x)[0]
+  std::string name;         ///< kCall function name; kTraversal root ("" when base is set)
+  ExprPtr base;             ///< kTraversal over a computed value, e.g. f(x)[0]
   std::vector<Step> steps;  ///< kTraversal
   std::string op;           ///< kUnary / kBinary
   std::string text;         ///< kTraversal: its source text, for messages

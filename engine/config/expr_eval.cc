@@ -191,8 +191,8 @@ class Evaluator {
     if (op == "!=") return Evaluated{x != y, sensitive};
     if (op == "&&" || op == "||") {
       if (!x.is_boolean() || !y.is_boolean()) {
-        return ErrorAtNode(e, "Operator " + op + " needs bools, got " + ValueTypeName(x) +
-                                  " and " + ValueTypeName(y));
+        return ErrorAtNode(e, "Operator " + op + " needs bools, got " + ValueTypeName(x) + " and " +
+                                  ValueTypeName(y));
       }
       bool r = op == "&&" ? (x.get<bool>() && y.get<bool>()) : (x.get<bool>() || y.get<bool>());
       return Evaluated{r, sensitive};
@@ -201,10 +201,10 @@ class Evaluator {
       std::string hint = op == "+" && (x.is_string() || y.is_string())
                              ? "To join strings use a template: \"${a}${b}\"."
                              : "";
-      return ErrorAtNode(e,
-                         "Operator " + op + " needs numbers, got " + ValueTypeName(x) + " and " +
-                             ValueTypeName(y),
-                         hint);
+      return ErrorAtNode(
+          e,
+          "Operator " + op + " needs numbers, got " + ValueTypeName(x) + " and " + ValueTypeName(y),
+          hint);
     }
     if (op == "<") return Evaluated{x.get<double>() < y.get<double>(), sensitive};
     if (op == "<=") return Evaluated{x.get<double>() <= y.get<double>(), sensitive};
@@ -313,12 +313,13 @@ Result<Evaluated> ApplySteps(Evaluated v, const Expr& t, size_t from, Resolver& 
         if (IsUnknown(k->value)) return Evaluated{Unknown(), v.sensitive};
         if (v.value.is_array()) {
           if (!k->value.is_number()) {
-            return ErrorAtNode(t, "A list index must be a number, got " +
-                                      ValueTypeName(k->value) + " in " + t.text);
+            return ErrorAtNode(t, "A list index must be a number, got " + ValueTypeName(k->value) +
+                                      " in " + t.text);
           }
           double d = k->value.get<double>();
           if (d < 0 || d != std::floor(d) || d >= static_cast<double>(v.value.size())) {
-            return ErrorAtNode(t, "Index " + RenderValue(k->value) + " out of range for a list of " +
+            return ErrorAtNode(t, "Index " + RenderValue(k->value) +
+                                      " out of range for a list of " +
                                       std::to_string(v.value.size()) + " in " + t.text);
           }
           Value next = v.value[static_cast<size_t>(d)];

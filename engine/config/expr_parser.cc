@@ -140,12 +140,24 @@ class Lexer {
       if (pos_ >= s_.size()) break;
       char e = s_[pos_++];
       switch (e) {
-        case 'n': t.text += '\n'; break;
-        case 't': t.text += '\t'; break;
-        case 'r': t.text += '\r'; break;
-        case '"': t.text += '"'; break;
-        case '\\': t.text += '\\'; break;
-        case '/': t.text += '/'; break;
+        case 'n':
+          t.text += '\n';
+          break;
+        case 't':
+          t.text += '\t';
+          break;
+        case 'r':
+          t.text += '\r';
+          break;
+        case '"':
+          t.text += '"';
+          break;
+        case '\\':
+          t.text += '\\';
+          break;
+        case '/':
+          t.text += '/';
+          break;
         case 'u': {
           uint32_t cp = 0;
           size_t n = 0;
@@ -224,10 +236,14 @@ class Parser {
 
   std::string Describe(const Token& t) const {
     switch (t.kind) {
-      case Tok::kEnd: return "end of expression";
-      case Tok::kString: return "a string";
-      case Tok::kNumber: return "number " + t.text;
-      default: return "'" + t.text + "'";
+      case Tok::kEnd:
+        return "end of expression";
+      case Tok::kString:
+        return "a string";
+      case Tok::kNumber:
+        return "number " + t.text;
+      default:
+        return "'" + t.text + "'";
     }
   }
 
@@ -339,8 +355,8 @@ class Parser {
           s.index = lit;
           Advance();
         } else {
-          return Fail(tok_.offset, "expected an attribute name after '.' but found " +
-                                       Describe(tok_));
+          return Fail(tok_.offset,
+                      "expected an attribute name after '.' but found " + Describe(tok_));
         }
         trav->steps.push_back(std::move(s));
       } else if (IsPunct("[")) {
@@ -422,7 +438,7 @@ class Parser {
         }
         if (t.text == "[") return List();
         if (t.text == "{") return Map();
-        return Fail(t.offset, "unexpected " + Describe(t));
+        return Fail(t.offset, "expected a value but found " + Describe(t));
       case Tok::kEnd:
         return Fail(t.offset, "expected a value but found end of expression");
       case Tok::kError:
@@ -442,8 +458,8 @@ class Parser {
       if (IsPunct(",")) {
         Advance();
       } else if (!IsPunct(")")) {
-        return Fail(tok_.offset, "expected ',' or ')' in call to " + name.text + " but found " +
-                                     Describe(tok_));
+        return Fail(tok_.offset,
+                    "expected ',' or ')' in call to " + name.text + " but found " + Describe(tok_));
       }
     }
     if (!Expect(")")) return nullptr;
@@ -542,8 +558,8 @@ Result<ExprPtr> ParseTemplate(std::string_view text, const Pos& base, bool exact
     if (!e && !p.failed()) p.Fail(i, "empty interpolation");
     if (p.failed()) return p.TakeDiags();
     if (!p.IsPunct("}")) {
-      p.Fail(p.peek().offset, "expected '}' to close the interpolation but found " +
-                                  p.Describe(p.peek()));
+      p.Fail(p.peek().offset,
+             "expected '}' to close the interpolation but found " + p.Describe(p.peek()));
       return p.TakeDiags();
     }
     parts.push_back({{}, e});

@@ -6,8 +6,9 @@
 /// so implementations may index their arguments without further ado.
 #include "engine/config/functions.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace capstan {
 namespace {
@@ -23,8 +24,7 @@ const std::vector<Spec>& Registry() {
                        functions_detail::FileFunctions(), functions_detail::NetworkFunctions()}) {
       all.insert(all.end(), table.begin(), table.end());
     }
-    std::sort(all.begin(), all.end(),
-              [](const Spec& a, const Spec& b) { return a.name < b.name; });
+    std::sort(all.begin(), all.end(), [](const Spec& a, const Spec& b) { return a.name < b.name; });
     return all;
   }();
   return registry;

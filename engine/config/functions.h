@@ -25,8 +25,10 @@ namespace capstan {
 
 /// What functions may need from the evaluator.
 struct FunctionEnv {
-  std::string base_dir;  ///< Directory of the module whose expression calls the function (file(), templatefile()).
-  /// Renders a template text with `vars` (an object) using the stack's ${...} syntax; supplied by the evaluator.
+  std::string base_dir;  ///< Directory of the module whose expression calls the function (file(),
+                         ///< templatefile()).
+  /// Renders a template text with `vars` (an object) using the stack's ${...} syntax; supplied by
+  /// the evaluator.
   std::function<Result<Value>(const std::string& text, const Value& vars)> render_template;
 };
 
@@ -94,7 +96,7 @@ Result<const Value*> MapArg(const Call& call, size_t index);
 /// A list of strings (numbers/bools converted).
 Result<std::vector<std::string>> StringListArg(const Call& call, size_t index);
 
-/// Count of UTF-8 code points (invalid bytes count one each).
+/// Count of UTF-8 code points (bytes that are not continuation bytes).
 size_t Utf8Length(std::string_view s);
 /// True when `s` is well-formed UTF-8.
 bool IsValidUtf8(std::string_view s);

@@ -5,9 +5,10 @@
 /// addon tables); these functions reshape them. Maps are nlohmann objects with sorted
 /// keys, so keys() and values() are deterministic without extra work. range() is capped
 /// at 1024 elements like Terraform's, so a typo cannot allocate the machine away.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "engine/config/functions.h"
 
@@ -159,10 +160,10 @@ Result<Value> Sort(const Call& call) {
 }
 
 constexpr Spec kCollections[] = {
-    {"coalesce", 1, -1, Coalesce}, {"concat", 1, -1, Concat},   {"contains", 2, 2, Contains},
-    {"distinct", 1, 1, Distinct},  {"element", 2, 2, Element},  {"flatten", 1, 1, Flatten},
-    {"keys", 1, 1, Keys},          {"length", 1, 1, Length},    {"lookup", 2, 3, Lookup},
-    {"merge", 0, -1, Merge},       {"range", 1, 3, Range},      {"sort", 1, 1, Sort},
+    {"coalesce", 1, -1, Coalesce}, {"concat", 1, -1, Concat},  {"contains", 2, 2, Contains},
+    {"distinct", 1, 1, Distinct},  {"element", 2, 2, Element}, {"flatten", 1, 1, Flatten},
+    {"keys", 1, 1, Keys},          {"length", 1, 1, Length},   {"lookup", 2, 3, Lookup},
+    {"merge", 0, -1, Merge},       {"range", 1, 3, Range},     {"sort", 1, 1, Sort},
     {"values", 1, 1, Values},
 };
 

@@ -101,10 +101,14 @@ Result<Value> ToBool(const Call& call) {
 }
 
 constexpr Spec kEncoding[] = {
-    {"base64decode", 1, 1, Base64Decode}, {"base64encode", 1, 1, Base64Encode},
-    {"jsondecode", 1, 1, JsonDecode},     {"jsonencode", 1, 1, JsonEncode},
-    {"sha256", 1, 1, Sha256},             {"tobool", 1, 1, ToBool},
-    {"tonumber", 1, 1, ToNumber},         {"tostring", 1, 1, ToString},
+    {"base64decode", 1, 1, Base64Decode},
+    {"base64encode", 1, 1, Base64Encode},
+    {"jsondecode", 1, 1, JsonDecode},
+    {"jsonencode", 1, 1, JsonEncode},
+    {"sha256", 1, 1, Sha256},
+    {"tobool", 1, 1, ToBool},
+    {"tonumber", 1, 1, ToNumber},
+    {"tostring", 1, 1, ToString},
 };
 
 }  // namespace

@@ -7,8 +7,9 @@
 /// text, since the result becomes a string property stored in state and plans.
 /// Templates are rendered by the expression evaluator (render_template), which owns
 /// the `${...}` syntax; this file only finds, reads and hands over the text.
-#include <filesystem>
 #include <fmt/format.h>
+
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <system_error>

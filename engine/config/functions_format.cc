@@ -6,10 +6,11 @@
 /// explicit argument indexes (%[2]s). Width counts code points, not bytes, so padded
 /// columns of non-ASCII names line up. Every argument must be used: a leftover argument
 /// is almost always a typo in the format string, so it is an error, as in Terraform.
+#include <fmt/format.h>
+
 #include <cctype>
 #include <cmath>
 #include <cstdio>
-#include <fmt/format.h>
 #include <set>
 
 #include "engine/config/functions.h"
@@ -133,7 +134,8 @@ Result<std::string> Render(const Call& call, size_t argno, const Directive& d) {
       return Pad(Truncate(s, d.verb == 's' ? d.precision : -1), d, false);
     case 't':
       if (v.is_boolean()) return Pad(v.get<bool>() ? "true" : "false", d, false);
-      if (v.is_string() && (v == "true" || v == "false")) return Pad(v.get<std::string>(), d, false);
+      if (v.is_string() && (v == "true" || v == "false"))
+        return Pad(v.get<std::string>(), d, false);
       return wrong("a bool");
     case 'd':
     case 'b':
@@ -203,12 +205,18 @@ Result<Value> Format(const Call& call) {
     Directive d;
     for (; i < f.size(); ++i) {
       char c = f[i];
-      if (c == '-') d.minus = true;
-      else if (c == '+') d.plus = true;
-      else if (c == ' ') d.space = true;
-      else if (c == '0') d.zero = true;
-      else if (c == '#') d.sharp = true;
-      else break;
+      if (c == '-')
+        d.minus = true;
+      else if (c == '+')
+        d.plus = true;
+      else if (c == ' ')
+        d.space = true;
+      else if (c == '0')
+        d.zero = true;
+      else if (c == '#')
+        d.sharp = true;
+      else
+        break;
     }
     int index = 0;
     bool ok = ParseIndex(f, &i, &index);
@@ -237,8 +245,8 @@ Result<Value> Format(const Call& call) {
     ++next;
   }
   if (used.size() < nargs) {
-    return Fail(call, fmt::format("too many arguments; format string uses {} of {}", used.size(),
-                                  nargs));
+    return Fail(call,
+                fmt::format("too many arguments; format string uses {} of {}", used.size(), nargs));
   }
   return Value(out);
 }

@@ -6,8 +6,9 @@
 /// are held as one 128-bit integer for both families, so IPv4 and IPv6 share the same
 /// few lines of arithmetic; inet_pton/inet_ntop do the parsing and canonical printing.
 #include <arpa/inet.h>
-#include <cstring>
 #include <fmt/format.h>
+
+#include <cstring>
 
 #include "engine/config/functions.h"
 
@@ -26,7 +27,9 @@ struct Prefix {
 /// 2^n for n in [0, 128]; 0 stands for 2^128 (only ever compared with care).
 U128 Pow2(int n) { return n >= 128 ? 0 : static_cast<U128>(1) << n; }
 
-U128 HostMask(int host_bits) { return host_bits >= 128 ? ~static_cast<U128>(0) : Pow2(host_bits) - 1; }
+U128 HostMask(int host_bits) {
+  return host_bits >= 128 ? ~static_cast<U128>(0) : Pow2(host_bits) - 1;
+}
 
 Result<Prefix> PrefixArg(const Call& call, size_t index) {
   auto s = StringArg(call, index);
@@ -69,8 +72,8 @@ std::string FormatAddr(bool v6, U128 addr) {
 Result<std::string> Subnet(const Call& call, const Prefix& p, int64_t newbits, int64_t netnum) {
   if (newbits < 0) return Fail(call, "newbits must not be negative");
   if (p.len + newbits > p.bits()) {
-    return Fail(call, fmt::format("not enough address space to extend prefix /{} by {} bits",
-                                  p.len, newbits));
+    return Fail(call, fmt::format("not enough address space to extend prefix /{} by {} bits", p.len,
+                                  newbits));
   }
   int newlen = p.len + static_cast<int>(newbits);
   if (netnum < 0 || (newbits < 64 && static_cast<uint64_t>(netnum) >= (uint64_t{1} << newbits))) {
@@ -143,8 +146,8 @@ Result<Value> CidrHost(const Call& call) {
     offset = max - (back - 1);
   }
   if (!fits) {
-    return Fail(call, fmt::format("prefix of {} host bits has no host numbered {}", host_bits,
-                                  *hostnum));
+    return Fail(call,
+                fmt::format("prefix of {} host bits has no host numbered {}", host_bits, *hostnum));
   }
   return Value(FormatAddr(p->v6, p->addr + offset));
 }

@@ -7,8 +7,9 @@
 /// `/regex/` form through std::regex (ECMAScript, `$1` references).
 #include <fmt/format.h>
 #include <locale.h>
-#include <regex>
 #include <wctype.h>
+
+#include <regex>
 
 #include "engine/config/functions.h"
 
@@ -163,8 +164,8 @@ Result<Value> Replace(const Call& call) {
       std::regex re(sub->substr(1, sub->size() - 2), std::regex::ECMAScript);
       return Value(std::regex_replace(*str, re, *repl));
     } catch (const std::regex_error& e) {
-      return Fail(call, fmt::format("argument 2 is not a valid regular expression {}: {}", *sub,
-                                    e.what()));
+      return Fail(
+          call, fmt::format("argument 2 is not a valid regular expression {}: {}", *sub, e.what()));
     }
   }
   if (sub->empty()) return ArgError(call, 1, "a non-empty string");
@@ -198,8 +199,8 @@ Result<Value> EndsWith(const Call& call) {
 }
 
 constexpr Spec kStrings[] = {
-    {"endswith", 2, 2, EndsWith}, {"join", 2, -1, Join},       {"lower", 1, 1, Lower},
-    {"replace", 3, 3, Replace},   {"split", 2, 2, Split},      {"startswith", 2, 2, StartsWith},
+    {"endswith", 2, 2, EndsWith},   {"join", 2, -1, Join},  {"lower", 1, 1, Lower},
+    {"replace", 3, 3, Replace},     {"split", 2, 2, Split}, {"startswith", 2, 2, StartsWith},
     {"trimspace", 1, 1, TrimSpace}, {"upper", 1, 1, Upper},
 };
 

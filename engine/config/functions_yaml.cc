@@ -9,10 +9,11 @@
 ///
 /// yamldecode resolves plain scalars by the YAML 1.2 core schema (true/false, null/~,
 /// ints, floats); quoted scalars always stay strings.
-#include <cmath>
 #include <fmt/format.h>
-#include <regex>
 #include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <regex>
 
 #include "engine/config/functions.h"
 
@@ -32,6 +33,7 @@ bool NeedsQuotes(const std::string& s) {
 void Emit(YAML::Emitter& out, const Value& v) {
   switch (v.type()) {
     case Value::value_t::object:
+      if (v.empty()) out << YAML::Flow;  // "{}" on the key's line
       out << YAML::BeginMap;
       for (auto it = v.begin(); it != v.end(); ++it) {
         out << YAML::Key;
@@ -42,6 +44,7 @@ void Emit(YAML::Emitter& out, const Value& v) {
       out << YAML::EndMap;
       break;
     case Value::value_t::array:
+      if (v.empty()) out << YAML::Flow;
       out << YAML::BeginSeq;
       for (const auto& item : v) Emit(out, item);
       out << YAML::EndSeq;
@@ -67,6 +70,7 @@ void Emit(YAML::Emitter& out, const Value& v) {
 Result<Value> YamlEncode(const Call& call) {
   YAML::Emitter out;
   out.SetIndent(2);
+  out.SetNullFormat(YAML::LowerNull);
   Emit(out, call.args[0]);
   if (!out.good()) return Fail(call, "cannot encode the value: " + out.GetLastError());
   return Value(std::string(out.c_str()) + "\n");
@@ -88,8 +92,7 @@ bool ResolvePlain(const std::string& s, Value* out) {
     *out = true;
   } else if (std::regex_match(s, kFalse)) {
     *out = false;
-  } else if (std::regex_match(s, kInt) || std::regex_match(s, kOct) ||
-             std::regex_match(s, kHex)) {
+  } else if (std::regex_match(s, kInt) || std::regex_match(s, kOct) || std::regex_match(s, kHex)) {
     int base = s.starts_with("0o") ? 8 : s.starts_with("0x") ? 16 : 10;
     try {
       *out = static_cast<int64_t>(std::stoll(base == 10 ? s : s.substr(2), nullptr, base));
@@ -161,8 +164,8 @@ Result<Value> YamlDecode(const Call& call) {
                                   e.mark.line + 1, e.mark.column + 1));
   }
   if (docs.size() > 1) {
-    return Fail(call, fmt::format("argument 1 holds {} YAML documents; only one is allowed",
-                                  docs.size()));
+    return Fail(
+        call, fmt::format("argument 1 holds {} YAML documents; only one is allowed", docs.size()));
   }
   if (docs.empty()) return Value(nullptr);
   return Convert(call, docs[0], 0);

@@ -97,7 +97,8 @@ Result<Evaluated> Scope::Resolve(const Expr& t, size_t* consumed) {
     if (!each_ || each_->mode != ExpandMode::kForEach) {
       return Err(t, "\"each\" is only available in a resource or module with for_each");
     }
-    if (!name || (*name != "key" && *name != "value")) return Err(t, "Expected each.key or each.value");
+    if (!name || (*name != "key" && *name != "value"))
+      return Err(t, "Expected each.key or each.value");
     *consumed = 1;
     return Evaluated{*name == "key" ? each_->key : each_->value, false};
   }
@@ -185,7 +186,8 @@ Result<Evaluated> Scope::Resource(const Expr& t, const ResInfo& r, size_t* consu
   };
   if (r.mode == ExpandMode::kSingle) {
     if (!t.steps.empty() && t.steps[0].kind != StepKind::kAttr) {
-      return Err(t, "Resource \"" + name + "\" has neither count nor for_each and cannot be indexed",
+      return Err(t,
+                 "Resource \"" + name + "\" has neither count nor for_each and cannot be indexed",
                  "Refer to it as " + name + ".ATTRIBUTE.");
     }
     return instance(r.instances.at(0).second, 0);
@@ -205,9 +207,9 @@ Result<Evaluated> Scope::Resource(const Expr& t, const ResInfo& r, size_t* consu
   }
   const Step& s = t.steps[0];
   if (s.kind == StepKind::kAttr) {
-    return Err(t, "Resource \"" + name + "\" has " +
-                      (r.mode == ExpandMode::kCount ? "count" : "for_each") +
-                      "; pick an instance",
+    return Err(t,
+               "Resource \"" + name + "\" has " +
+                   (r.mode == ExpandMode::kCount ? "count" : "for_each") + "; pick an instance",
                "Use " + name + "[KEY]." + s.name + " for one instance or " + name + "[*]." +
                    s.name + " for all of them.");
   }
@@ -291,11 +293,11 @@ Result<Evaluated> Scope::Module(const Expr& t, size_t* consumed) {
   }
   const Step& s = t.steps[1];
   if (s.kind == StepKind::kAttr) {
-    return Err(t, "Module \"" + name + "\" has " +
-                      (call.mode == ExpandMode::kCount ? "count" : "for_each") +
-                      "; pick an instance",
-               "Use module." + name + "[KEY]." + s.name + " or module." + name + "[*]." + s.name +
-                   ".");
+    return Err(
+        t,
+        "Module \"" + name + "\" has " + (call.mode == ExpandMode::kCount ? "count" : "for_each") +
+            "; pick an instance",
+        "Use module." + name + "[KEY]." + s.name + " or module." + name + "[*]." + s.name + ".");
   }
   if (s.kind == StepKind::kSplat) {
     Evaluated out{Value::array(), false};

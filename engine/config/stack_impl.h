@@ -52,7 +52,7 @@ struct CallInfo {
 
 struct VarSlot {
   const VarDecl* decl = nullptr;
-  int vertex = -1;            ///< kModuleVariable vertex (module instances only).
+  int vertex = -1;  ///< kModuleVariable vertex (module instances only).
   bool known_at_load = false;
   Value load_value;
   std::string deferred;  ///< What made it unknown at load, e.g. "net.id".
@@ -115,7 +115,11 @@ class Scope : public Resolver {
  public:
   Scope(const StackImpl& stack, const ModuleInst* mod, const EachCtx* each,
         const ValueSource* values, std::string* deferred = nullptr, int depth = 0)
-      : stack_(stack), mod_(mod), each_(each), values_(values), deferred_(deferred),
+      : stack_(stack),
+        mod_(mod),
+        each_(each),
+        values_(values),
+        deferred_(deferred),
         depth_(depth) {}
   Result<Evaluated> Resolve(const Expr& t, size_t* consumed) override;
   std::string BaseDir() const override { return mod_->def->dir; }

@@ -18,7 +18,8 @@ class NoRefs : public Resolver {
  public:
   Result<Evaluated> Resolve(const Expr& t, size_t*) override {
     Diagnostics d;
-    d.ErrorAt(t.pos.Location(), t.pos.KeyPath(), "Variable files cannot refer to \"" + t.text + "\"",
+    d.ErrorAt(t.pos.Location(), t.pos.KeyPath(),
+              "Variable files cannot refer to \"" + t.text + "\"",
               "Values in var files must be literals.");
     return d;
   }
@@ -129,8 +130,9 @@ Result<Value> ConvertVarString(const std::string& text, const std::string& type)
 Result<std::map<std::string, std::pair<Value, SourceLocation>>> ReadVarFile(
     const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Result<std::map<std::string, std::pair<Value, SourceLocation>>>::Fail(
-      "Cannot read var file \"" + path + "\"");
+  if (!in)
+    return Result<std::map<std::string, std::pair<Value, SourceLocation>>>::Fail(
+        "Cannot read var file \"" + path + "\"");
   std::ostringstream buf;
   buf << in.rdbuf();
   std::string text = buf.str();
@@ -255,8 +257,10 @@ Result<ResolvedVariables> ResolveVariables(const ModuleDef& root, const LoadOpti
     if (it == out.values.end()) {
       diags.ErrorAt(decl.pos.Location(), decl.pos.KeyPath(),
                     "No value for required variable \"" + name + "\"",
-                    "Set it with --var " + name + "=VALUE, in a --var-file, or with the "
-                    "CAPSTAN_VAR_" + name + " environment variable.");
+                    "Set it with --var " + name +
+                        "=VALUE, in a --var-file, or with the "
+                        "CAPSTAN_VAR_" +
+                        name + " environment variable.");
       continue;
     }
     std::string why;

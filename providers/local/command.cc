@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "engine/hash.h"
+#include "providers/attr_builder.h"
 #include "providers/local/local_provider.h"
 #include "providers/subprocess.h"
 
@@ -27,44 +28,44 @@ ResourceSchema CommandSchema() {
   s.description =
       "Shell commands (/bin/sh -c) run on the machine running capstan when the resource is "
       "created, updated, destroyed or read.";
-  auto str = [](const char* name, const char* desc, bool required = false) {
-    return AttrSchema{.name = name, .description = desc, .required = required,
-                      .optional = !required};
-  };
   s.attributes = {
-      str("create", "Command run on create. Its stdout becomes `stdout` and, when it is a "
-                    "JSON object, `outputs`.",
-          true),
-      str("update", "Command run when an input changes. Unset: a change re-creates (destroy, "
-                    "then create, new id)."),
-      str("destroy", "Command run on destroy."),
-      str("read", "Command run on refresh: exit 0 refreshes stdout/outputs from its output, "
-                  "exit 3 means the object is gone."),
-      {.name = "environment", .type = AttrType::kMap,
-       .description = "Environment variables for every command (string values).",
-       .optional = true},
-      {.name = "sensitive_environment", .type = AttrType::kMap,
-       .description = "Environment variables whose values are secret: never displayed, "
-                      "redacted from errors, encrypted in state.",
-       .optional = true, .sensitive = true},
-      str("working_dir", "Working directory of the commands (default: capstan's)."),
-      {.name = "triggers", .type = AttrType::kMap,
-       .description = "Arbitrary values; any change replaces the resource.",
-       .optional = true, .force_new = true},
-      {.name = "stdout", .description = "Standard output of the last command, trimmed.",
-       .computed = true},
-      {.name = "outputs", .type = AttrType::kMap,
-       .description = "The fields of stdout when it is a JSON object, else {}.",
-       .computed = true},
-      {.name = "exit_code", .type = AttrType::kNumber,
-       .description = "Exit code of the last command.", .computed = true},
+      Attr("create",
+           "Command run on create. Its stdout becomes `stdout` and, when it is a JSON object, "
+           "`outputs`.")
+          .Required(),
+      Attr("update",
+           "Command run when an input changes. Unset: a change re-creates (destroy, then "
+           "create, new id).")
+          .Optional(),
+      Attr("destroy", "Command run on destroy.").Optional(),
+      Attr("read",
+           "Command run on refresh: exit 0 refreshes stdout/outputs from its output, exit 3 "
+           "means the object is gone.")
+          .Optional(),
+      Attr("environment", "Environment variables for every command (string values).",
+           AttrType::kMap)
+          .Optional(),
+      Attr("sensitive_environment",
+           "Environment variables whose values are secret: never displayed, redacted from "
+           "errors, encrypted in state.",
+           AttrType::kMap)
+          .Optional()
+          .Sensitive(),
+      Attr("working_dir", "Working directory of the commands (default: capstan's).").Optional(),
+      Attr("triggers", "Arbitrary values; any change replaces the resource.", AttrType::kMap)
+          .Optional()
+          .ForceNew(),
+      Attr("stdout", "Standard output of the last command, trimmed.").Computed(),
+      Attr("outputs", "The fields of stdout when it is a JSON object, else {}.", AttrType::kMap)
+          .Computed(),
+      Attr("exit_code", "Exit code of the last command.", AttrType::kNumber).Computed(),
   };
   return s;
 }
 
-const char* const kInputs[] = {"create",  "update",      "destroy",  "read",
-                               "environment", "sensitive_environment", "working_dir",
-                               "triggers"};
+const char* const kInputs[] = {"create",      "update",      "destroy",
+                               "read",        "environment", "sensitive_environment",
+                               "working_dir", "triggers"};
 
 std::string StrOr(const Value& v, const char* key) {
   auto it = v.find(key);
@@ -109,8 +110,8 @@ class LocalCommand : public ResourceType {
       if (it == props.end() || !it->is_object()) continue;
       for (auto e = it->begin(); e != it->end(); ++e) {
         if (e.key().empty() || e.key().find('=') != std::string::npos) {
-          d.Error("invalid environment variable name \"" + e.key() + "\"")
-              .key = std::string("properties.") + key;
+          d.Error("invalid environment variable name \"" + e.key() + "\"").key =
+              std::string("properties.") + key;
         }
         if (!e.value().is_string() && !IsUnknown(e.value())) {
           d.Error("environment variable \"" + e.key() + "\" must be a string",
@@ -208,8 +209,7 @@ class LocalCommand : public ResourceType {
       auto it = attrs.find(key);
       if (it == attrs.end() || !it->is_object()) continue;
       for (auto e = it->begin(); e != it->end(); ++e) {
-        opts.env[e.key()] = e.value().is_string() ? e.value().get<std::string>()
-                                                  : e.value().dump();
+        opts.env[e.key()] = e.value().is_string() ? e.value().get<std::string>() : e.value().dump();
       }
     }
     opts.env["CAPSTAN_ID"] = id;

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "engine/hash.h"
+#include "providers/attr_builder.h"
 #include "providers/local/local_provider.h"
 
 namespace capstan {
@@ -30,25 +31,18 @@ ResourceSchema FileSchema() {
       "A file on the machine running capstan, written atomically. Out-of-band edits show "
       "as drift.";
   s.attributes = {
-      {.name = "path",
-       .description = "Path of the file; relative paths are resolved against the working "
-                      "directory. Parent directories are created.",
-       .required = true,
-       .force_new = true},
-      {.name = "content",
-       .description = "Content of the file. Exactly one of content and sensitive_content.",
-       .optional = true},
-      {.name = "sensitive_content",
-       .description = "Content of the file, never displayed and encrypted in state.",
-       .optional = true,
-       .sensitive = true},
-      {.name = "mode",
-       .description = "Permission bits in octal, e.g. \"0600\".",
-       .optional = true,
-       .default_value = "0644"},
-      {.name = "sha256",
-       .description = "Lowercase hex sha256 of the content.",
-       .computed = true},
+      Attr("path",
+           "Path of the file; relative paths are resolved against the working directory. "
+           "Parent directories are created.")
+          .Required()
+          .ForceNew(),
+      Attr("content", "Content of the file. Exactly one of content and sensitive_content.")
+          .Optional(),
+      Attr("sensitive_content", "Content of the file, never displayed and encrypted in state.")
+          .Optional()
+          .Sensitive(),
+      Attr("mode", "Permission bits in octal, e.g. \"0600\".").Optional().Default("0644"),
+      Attr("sha256", "Lowercase hex sha256 of the content.").Computed(),
   };
   return s;
 }
@@ -96,9 +90,9 @@ Status WriteAtomically(const std::string& path, const std::string& data, mode_t 
     st.Error("cannot create directory " + target.parent_path().string(), ec.message());
     return st;
   }
-  std::string tmp = (target.parent_path() / ("." + target.filename().string() + ".capstan-" +
-                                             RandomHex(6)))
-                        .string();
+  std::string tmp =
+      (target.parent_path() / ("." + target.filename().string() + ".capstan-" + RandomHex(6)))
+          .string();
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     st.Error("cannot write " + path, std::string("open ") + tmp + ": " + strerror(errno));
@@ -169,8 +163,8 @@ class LocalFile : public ResourceType {
   Value PlanAttributes(const Value& props, const ObjectState* prior) const override {
     Value planned = ResourceType::PlanAttributes(props, prior);
     const Value& content = planned.value(ContentKey(planned), Value());
-    planned["sha256"] = content.is_string() ? Value(Sha256Hex(content.get<std::string>()))
-                                            : Unknown();
+    planned["sha256"] =
+        content.is_string() ? Value(Sha256Hex(content.get<std::string>())) : Unknown();
     return planned;
   }
 
@@ -200,8 +194,8 @@ class LocalFile : public ResourceType {
     mode_t actual = sb.st_mode & 07777;
     auto prior_mode = pa.contains("mode") ? ParseMode(pa["mode"]) : std::nullopt;
     // Keep the user's spelling ("644" vs "0644") when the bits agree.
-    now.attributes["mode"] = prior_mode && *prior_mode == actual ? pa["mode"]
-                                                                 : Value(FormatMode(actual));
+    now.attributes["mode"] =
+        prior_mode && *prior_mode == actual ? pa["mode"] : Value(FormatMode(actual));
     now.attributes["sha256"] = Sha256Hex(content);
     return std::optional<ObjectState>(std::move(now));
   }

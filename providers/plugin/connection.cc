@@ -20,9 +20,7 @@ struct PluginConnection::Pending {
 
 namespace {
 
-std::string Dump(const Value& v) {
-  return v.dump(-1, ' ', false, Value::error_handler_t::replace);
-}
+std::string Dump(const Value& v) { return v.dump(-1, ' ', false, Value::error_handler_t::replace); }
 
 }  // namespace
 
@@ -98,9 +96,9 @@ PluginReply PluginConnection::Call(const std::string& method, Value params,
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (dead_) {
-      reply.error.Error(Who() + " is not running (" + death_ + ")",
-                        "Its stderr (above) may say why; the call \"" + method +
-                            "\" was not sent.");
+      reply.error.Error(
+          Who() + " is not running (" + death_ + ")",
+          "Its stderr (above) may say why; the call \"" + method + "\" was not sent.");
       return reply;
     }
     id = next_id_++;
@@ -122,6 +120,11 @@ PluginReply PluginConnection::Call(const std::string& method, Value params,
       lock.lock();
     }
     if (std::chrono::steady_clock::now() >= give_up_at) break;
+  }
+  if (sent.HasErrors() && !p->done) {
+    // A failed write usually means the plugin just died: give the reader a moment to
+    // collect its exit status for a better message.
+    cv_.wait_for(lock, std::chrono::seconds(1), [&] { return dead_; });
   }
   pending_.erase(id);
   bool done = p->done;
@@ -163,8 +166,8 @@ void PluginConnection::ReaderLoop() {
     if (line->empty()) continue;
     Value msg = Value::parse(*line, nullptr, /*allow_exceptions=*/false);
     if (msg.is_discarded() || !msg.is_object()) {
-      fprintf(stderr, "capstan: %s printed a non-protocol line on stdout: %.200s\n",
-              Who().c_str(), line->c_str());
+      fprintf(stderr, "capstan: %s printed a non-protocol line on stdout: %.200s\n", Who().c_str(),
+              line->c_str());
       continue;
     }
     if (msg.value("method", "") == "progress") {

@@ -102,8 +102,7 @@ class PluginType : public ResourceType {
   }
 
   Status Delete(const CallContext& ctx, const ObjectState& prior) override {
-    PluginReply r =
-        conn_->Call("delete", Params(ctx, {{"prior", ObjectStateToJson(prior)}}), &ctx);
+    PluginReply r = conn_->Call("delete", Params(ctx, {{"prior", ObjectStateToJson(prior)}}), &ctx);
     return r.ok ? Status() : r.error;
   }
 
@@ -132,8 +131,7 @@ class PluginType : public ResourceType {
     auto o = ObjectFrom(r.result, Who("import"));
     if (!o) return o.diags();
     if (!o->has_value()) {
-      return Result<ObjectState>::Fail("no object with id \"" + id + "\" of type " +
-                                       schema_.type);
+      return Result<ObjectState>::Fail("no object with id \"" + id + "\" of type " + schema_.type);
     }
     return std::move(**o);
   }
@@ -173,9 +171,8 @@ class PluginProvider : public Provider {
   int MaxConcurrency() const override { return max_concurrency_; }
 
   Status Configure(const Value& config) override {
-    PluginReply r = conn_->Call("configure", {{"config", config.is_null() ? Value::object()
-                                                                           : config}},
-                                nullptr);
+    PluginReply r = conn_->Call("configure",
+                                {{"config", config.is_null() ? Value::object() : config}}, nullptr);
     return r.ok ? Status() : r.error;
   }
 

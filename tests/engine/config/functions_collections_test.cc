@@ -22,8 +22,7 @@ std::string Err(std::string_view name, std::vector<Value> args) {
 
 const Value kFlavors = Value::parse(R"({"small": "SCS-2V-4", "large": "SCS-8V-32"})");
 
-TEST_CASE("lookup returns the value, the default, or an error naming the keys",
-          "[functions]") {
+TEST_CASE("lookup returns the value, the default, or an error naming the keys", "[functions]") {
   CHECK(Ok("lookup", {kFlavors, "small"}) == "SCS-2V-4");
   CHECK(Ok("lookup", {kFlavors, "huge", "SCS-4V-8"}) == "SCS-4V-8");
   CHECK(Err("lookup", {kFlavors, "huge"}) ==

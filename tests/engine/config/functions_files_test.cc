@@ -61,7 +61,9 @@ TEST_CASE("file refuses files over 16 MiB and non-UTF-8 content", "[functions]")
   TempDir dir;
   dir.Write("big.bin", "");
   fs::resize_file(dir.path / "big.bin", 16 * 1024 * 1024 + 1);
-  dir.Write("latin1.txt", "gr\xf6\xdf" "e");
+  dir.Write("latin1.txt",
+            "gr\xf6\xdf"
+            "e");
   FunctionEnv env{dir.path.string(), nullptr};
   CHECK(Err("file", {"big.bin"}, env).find("is 16777217 bytes; the limit is 16777216") !=
         std::string::npos);
@@ -102,8 +104,8 @@ TEST_CASE("templatefile reports renderer errors with the template path", "[funct
         "templatefile: " + (dir.path / "bad.tpl").string() + ": unterminated ${");
   CHECK(Err("templatefile", {"bad.tpl", Value::array()}, env) ==
         "templatefile: argument 2 must be a map, got list");
-  CHECK(Err("templatefile", {"nope.tpl", Value::object()}, env).starts_with(
-      "templatefile: no file \"nope.tpl\""));
+  CHECK(Err("templatefile", {"nope.tpl", Value::object()}, env)
+            .starts_with("templatefile: no file \"nope.tpl\""));
   env.render_template = nullptr;
   CHECK(Err("templatefile", {"bad.tpl", Value::object()}, env) ==
         "templatefile: templates cannot be rendered here (no template renderer)");

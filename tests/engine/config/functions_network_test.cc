@@ -32,8 +32,7 @@ TEST_CASE("cidrsubnet handles IPv6 prefixes", "[functions]") {
   CHECK(Ok("cidrsubnet", {"2001:db8::/32", 16, 65535}) == "2001:db8:ffff::/48");
 }
 
-TEST_CASE("cidrsubnet rejects bad prefixes, overflows and out-of-range numbers",
-          "[functions]") {
+TEST_CASE("cidrsubnet rejects bad prefixes, overflows and out-of-range numbers", "[functions]") {
   CHECK(Err("cidrsubnet", {"10.0.0.0", 8, 2}) ==
         "cidrsubnet: argument 1 must be a CIDR prefix such as \"10.0.0.0/16\", got \"10.0.0.0\"");
   CHECK(Err("cidrsubnet", {"10.0.0.300/16", 8, 2}).find("must be a CIDR prefix") !=
@@ -49,8 +48,7 @@ TEST_CASE("cidrsubnet rejects bad prefixes, overflows and out-of-range numbers",
         "cidrsubnet: argument 2 must be a whole number, got string");
 }
 
-TEST_CASE("cidrhost numbers hosts from the start, or from the end when negative",
-          "[functions]") {
+TEST_CASE("cidrhost numbers hosts from the start, or from the end when negative", "[functions]") {
   CHECK(Ok("cidrhost", {"10.0.2.0/24", 10}) == "10.0.2.10");
   CHECK(Ok("cidrhost", {"10.0.2.0/24", 0}) == "10.0.2.0");
   CHECK(Ok("cidrhost", {"10.0.2.0/24", -1}) == "10.0.2.255");
@@ -58,8 +56,7 @@ TEST_CASE("cidrhost numbers hosts from the start, or from the end when negative"
   CHECK(Ok("cidrhost", {"fd00::/64", 5}) == "fd00::5");
   CHECK(Err("cidrhost", {"10.0.2.0/24", 256}) ==
         "cidrhost: prefix of 8 host bits has no host numbered 256");
-  CHECK(Err("cidrhost", {"10.0.2.0/24", -257}).find("no host numbered -257") !=
-        std::string::npos);
+  CHECK(Err("cidrhost", {"10.0.2.0/24", -257}).find("no host numbered -257") != std::string::npos);
 }
 
 TEST_CASE("cidrsubnets allocates consecutive aligned subnets", "[functions]") {

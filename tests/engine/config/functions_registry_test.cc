@@ -1,6 +1,8 @@
 // Tests for the function registry: lookup, the sorted name list and arity checks.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <sstream>
 
 #include "engine/config/functions.h"
 
@@ -16,18 +18,17 @@ TEST_CASE("IsFunction knows library functions and rejects others", "[functions]"
   CHECK_FALSE(IsFunction(""));
 }
 
-TEST_CASE("FunctionNames is sorted, unique and lists every required function",
-          "[functions]") {
+TEST_CASE("FunctionNames is sorted, unique and lists every required function", "[functions]") {
   auto names = FunctionNames();
   CHECK(std::is_sorted(names.begin(), names.end()));
   CHECK(std::adjacent_find(names.begin(), names.end()) == names.end());
   for (const char* required :
-       {"join",     "split",      "format",     "base64encode", "base64decode", "sha256",
-        "file",     "templatefile", "lookup",   "merge",        "concat",       "length",
-        "keys",     "values",     "upper",      "lower",        "trimspace",    "replace",
-        "contains", "element",    "coalesce",   "tostring",     "tonumber",     "tobool",
-        "jsonencode", "jsondecode", "yamlencode", "yamldecode", "range",        "flatten",
-        "distinct", "sort",       "startswith", "endswith",     "cidrsubnet",   "cidrhost"}) {
+       {"join",       "split",        "format",     "base64encode", "base64decode", "sha256",
+        "file",       "templatefile", "lookup",     "merge",        "concat",       "length",
+        "keys",       "values",       "upper",      "lower",        "trimspace",    "replace",
+        "contains",   "element",      "coalesce",   "tostring",     "tonumber",     "tobool",
+        "jsonencode", "jsondecode",   "yamlencode", "yamldecode",   "range",        "flatten",
+        "distinct",   "sort",         "startswith", "endswith",     "cidrsubnet",   "cidrhost"}) {
     INFO(required);
     CHECK(std::binary_search(names.begin(), names.end(), std::string(required)));
     CHECK(IsFunction(required));
@@ -57,6 +58,17 @@ TEST_CASE("CallFunction checks arity before calling", "[functions]") {
   auto variadic = CallFunction("join", {Value(",")}, env);
   REQUIRE_FALSE(variadic.ok());
   CHECK(variadic.diags().items()[0].summary == "join: expected at least 2 arguments, got 1");
+}
+
+TEST_CASE("docs/functions.md documents every function", "[functions]") {
+  std::ifstream in(std::string(CAPSTAN_SOURCE_DIR) + "/docs/functions.md");
+  REQUIRE(in.good());
+  std::stringstream text;
+  text << in.rdbuf();
+  for (const auto& name : FunctionNames()) {
+    INFO(name);
+    CHECK(text.str().find("| `" + name + "(") != std::string::npos);
+  }
 }
 
 }  // namespace

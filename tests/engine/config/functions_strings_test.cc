@@ -46,7 +46,7 @@ TEST_CASE("split cuts a string at every separator", "[functions]") {
 TEST_CASE("upper and lower map case including non-ASCII letters", "[functions]") {
   CHECK(Ok("upper", {"scs-Cluster"}) == "SCS-CLUSTER");
   CHECK(Ok("lower", {"SCS-Cluster"}) == "scs-cluster");
-  CHECK(Ok("upper", {"größe"}).get<std::string>().substr(0, 3) == "GRÖ");
+  CHECK(Ok("upper", {"größe"}) == "GRÖßE");  // ß has no one-letter capital
   CHECK(Ok("lower", {"ÄÖÜ"}) == "äöü");
   CHECK(Err("upper", {nullptr}) == "upper: argument 1 must be a string, got null");
 }
@@ -63,8 +63,8 @@ TEST_CASE("replace substitutes every occurrence, or a /regex/ with captures", "[
   CHECK(Ok("replace", {"v1.28.5", "/v(\\d+)\\.(\\d+).*/", "$1-$2"}) == "1-28");
   CHECK(Err("replace", {"abc", "", "x"}) ==
         "replace: argument 2 must be a non-empty string, got string");
-  CHECK(Err("replace", {"abc", "/(/", "x"}).starts_with(
-      "replace: argument 2 is not a valid regular expression /(/"));
+  CHECK(Err("replace", {"abc", "/(/", "x"})
+            .starts_with("replace: argument 2 is not a valid regular expression /(/"));
 }
 
 TEST_CASE("startswith and endswith test prefixes and suffixes", "[functions]") {

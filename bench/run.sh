@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs the benchmarks and prints their figures (never pass/fail on time).
+#   bash bench/run.sh [BUILD_DIR]
+set -euo pipefail
+build=${1:-build}
+gen="$build/bench/stackgen"
+eng="$build/bench/engine_bench"
+work=$(mktemp -d /tmp/capstan-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+echo "# validate and plan --refresh=false from an applied state"
+for shape in chain fan foreach mixed; do
+  for n in 10000 100000; do
+    d="$work/$shape-$n"; mkdir -p "$d"
+    "$gen" --shape "$shape" --count "$n" --type mem.thing --out "$d" | sed "s/^/stackgen $shape $n: /"
+    "$eng" validate "$d" | sed "s/^/$shape $n: /"
+    "$eng" plan "$d" | sed "s/^/$shape $n: /"
+  done
+done
+
+echo "# apply of 1,000 resources at 50 ms per call, parallelism >= graph width"
+for shape in fan mixed chain; do
+  d="$work/apply-$shape"; mkdir -p "$d"
+  out=$("$gen" --shape "$shape" --count 1000 --type mem.thing --out "$d")
+  echo "stackgen $shape 1000: $out"
+  width=$(echo "$out" | sed -n 's/.*width[=: ]*\([0-9]*\).*/\1/p' | head -1)
+  [ -n "$width" ] || width=1000
+  "$eng" apply "$d" 50 "$width" | sed "s/^/$shape 1000: /"
+done
+
+if [ -x "$build/bench/scheduler_bench" ]; then
+  echo "# scheduler alone"
+  "$build/bench/scheduler_bench"
+fi

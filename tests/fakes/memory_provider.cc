@@ -1,0 +1,289 @@
+// MemoryCloud and MemoryProvider (test fixture).
+#include "tests/fakes/memory_provider.h"
+
+#include <chrono>
+#include <thread>
+
+#include "providers/attr_builder.h"
+
+namespace capstan {
+
+// ---- MemoryCloud ----
+
+std::optional<MemoryObject> MemoryCloud::Get(const std::string& id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = objects_.find(id);
+  if (it == objects_.end()) return std::nullopt;
+  return it->second;
+}
+
+void MemoryCloud::Put(const std::string& id, MemoryObject obj) {
+  std::lock_guard<std::mutex> lock(mu_);
+  objects_[id] = std::move(obj);
+}
+
+bool MemoryCloud::Erase(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return objects_.erase(id) > 0;
+}
+
+std::map<std::string, MemoryObject> MemoryCloud::Objects() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return objects_;
+}
+
+size_t MemoryCloud::Size() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return objects_.size();
+}
+
+std::optional<std::string> MemoryCloud::FindByMarks(const std::string& type,
+                                                    const std::string& stack,
+                                                    const std::string& address) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [id, o] : objects_) {
+    if (o.type == type && o.stack == stack && o.address == address) return id;
+  }
+  return std::nullopt;
+}
+
+std::string MemoryCloud::NextId(const std::string& prefix) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return prefix + std::to_string(next_id_++);
+}
+
+void MemoryCloud::FailOn(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  fail_names_.insert(name);
+}
+
+void MemoryCloud::ClearFailures() {
+  std::lock_guard<std::mutex> lock(mu_);
+  fail_names_.clear();
+}
+
+bool MemoryCloud::ShouldFail(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return fail_names_.count(name) > 0;
+}
+
+void MemoryCloud::SetHook(Hook hook) {
+  std::lock_guard<std::mutex> lock(mu_);
+  hook_ = std::move(hook);
+}
+
+MemoryCloud::Hook MemoryCloud::hook() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return hook_;
+}
+
+int MemoryCloud::Calls(const std::string& verb) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = calls_.find(verb);
+  return it == calls_.end() ? 0 : it->second;
+}
+
+int MemoryCloud::TotalCalls() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  int n = 0;
+  for (const auto& [v, c] : calls_) n += c;
+  return n;
+}
+
+void MemoryCloud::ResetCounters() {
+  std::lock_guard<std::mutex> lock(mu_);
+  calls_.clear();
+  max_concurrent_ = 0;
+}
+
+MemoryCloud::CallScope::CallScope(MemoryCloud& cloud, const std::string& verb) : cloud_(cloud) {
+  {
+    std::lock_guard<std::mutex> lock(cloud_.mu_);
+    ++cloud_.calls_[verb];
+  }
+  int now = ++cloud_.running_;
+  int seen = cloud_.max_concurrent_.load();
+  while (now > seen && !cloud_.max_concurrent_.compare_exchange_weak(seen, now)) {
+  }
+}
+
+MemoryCloud::CallScope::~CallScope() { --cloud_.running_; }
+
+// ---- the resource types ----
+
+namespace {
+
+ResourceSchema ThingSchema() {
+  ResourceSchema s;
+  s.type = "mem.thing";
+  s.description = "An object in the in-memory fake cloud (tests only).";
+  s.attributes = {
+      Attr("name", "Name of the thing.").Required(),
+      Attr("value", "Any string, updatable in place.").Optional(),
+      Attr("size", "A number; changing it replaces the thing.", AttrType::kNumber)
+          .Optional()
+          .ForceNew(),
+      Attr("secret", "A sensitive string.").Optional().Sensitive(),
+      Attr("tags", "String map.", AttrType::kMap).Optional(),
+      Attr("id", "Id assigned by the fake cloud.").Computed(),
+      Attr("serial", "1 on create, +1 per update.", AttrType::kNumber).Computed(),
+  };
+  return s;
+}
+
+ResourceSchema GroupSchema() {
+  ResourceSchema s;
+  s.type = "mem.group";
+  s.description = "A group of things in the in-memory fake cloud (tests only).";
+  s.attributes = {
+      Attr("name", "Name of the group.").Required(),
+      Attr("members", "Member ids.", AttrType::kList).Optional(),
+      Attr("id", "Id assigned by the fake cloud.").Computed(),
+  };
+  return s;
+}
+
+class MemType : public ResourceType {
+ public:
+  MemType(std::shared_ptr<MemoryCloud> cloud, ResourceSchema schema, std::string id_prefix,
+          bool has_serial)
+      : cloud_(std::move(cloud)),
+        schema_(std::move(schema)),
+        prefix_(std::move(id_prefix)),
+        has_serial_(has_serial) {}
+
+  const ResourceSchema& schema() const override { return schema_; }
+  bool SupportsList() const override { return true; }
+
+  Result<std::optional<ObjectState>> Read(const CallContext& ctx,
+                                          const ObjectState& prior) override {
+    MemoryCloud::CallScope scope(*cloud_, "read");
+    if (Status st = Wait(ctx); st.HasErrors()) return st;
+    auto obj = cloud_->Get(prior.id);
+    if (Status st = RunHook("read", ctx, prior.id); st.HasErrors()) return st;
+    if (!obj || obj->type != schema_.type) return std::optional<ObjectState>();
+    return std::optional<ObjectState>(ObjectState{prior.id, obj->attributes});
+  }
+
+  Result<ObjectState> Create(const CallContext& ctx, const Value& props) override {
+    MemoryCloud::CallScope scope(*cloud_, "create");
+    if (Status st = Wait(ctx); st.HasErrors()) return st;
+    std::string name = props.value("name", "");
+    if (cloud_->ShouldFail(name)) return Injected("create", name);
+    std::string addr = ctx.address.ToString();
+    auto existing = cloud_->FindByMarks(schema_.type, ctx.stack, addr);
+    std::string id = existing ? *existing : cloud_->NextId(prefix_);
+    Value attrs = props.is_object() ? props : Value::object();
+    attrs["id"] = id;
+    if (has_serial_) {
+      auto prev = existing ? cloud_->Get(id) : std::nullopt;
+      attrs["serial"] = prev ? prev->attributes.value("serial", 1) : 1;
+    }
+    cloud_->Put(id, MemoryObject{schema_.type, attrs, ctx.stack, addr});
+    if (Status st = RunHook("create", ctx, id); st.HasErrors()) return st;
+    return ObjectState{id, attrs};
+  }
+
+  Result<ObjectState> Update(const CallContext& ctx, const ObjectState& prior,
+                             const Value& props) override {
+    MemoryCloud::CallScope scope(*cloud_, "update");
+    if (Status st = Wait(ctx); st.HasErrors()) return st;
+    std::string name = props.value("name", "");
+    if (cloud_->ShouldFail(name)) return Injected("update", name);
+    auto obj = cloud_->Get(prior.id);
+    if (!obj) {
+      return Result<ObjectState>::Fail("mem: cannot update " + prior.id,
+                                       "The object does not exist.");
+    }
+    Value attrs = props.is_object() ? props : Value::object();
+    attrs["id"] = prior.id;
+    if (has_serial_) attrs["serial"] = obj->attributes.value("serial", 0) + 1;
+    obj->attributes = attrs;
+    cloud_->Put(prior.id, *obj);
+    if (Status st = RunHook("update", ctx, prior.id); st.HasErrors()) return st;
+    return ObjectState{prior.id, attrs};
+  }
+
+  Status Delete(const CallContext& ctx, const ObjectState& prior) override {
+    MemoryCloud::CallScope scope(*cloud_, "delete");
+    if (Status st = Wait(ctx); st.HasErrors()) return st;
+    std::string name = prior.attributes.value("name", "");
+    if (cloud_->ShouldFail(name)) return Injected("delete", name).diags();
+    cloud_->Erase(prior.id);
+    return RunHook("delete", ctx, prior.id);
+  }
+
+  Result<std::vector<ObjectState>> List(const CallContext& ctx) override {
+    MemoryCloud::CallScope scope(*cloud_, "list");
+    std::vector<ObjectState> out;
+    for (const auto& [id, o] : cloud_->Objects()) {
+      if (o.type == schema_.type && o.stack == ctx.stack) out.push_back({id, o.attributes});
+    }
+    return out;
+  }
+
+ private:
+  /// The configured latency, cut short (with an error) by cancellation.
+  Status Wait(const CallContext& ctx) const {
+    Status st;
+    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(cloud_->latency_ms());
+    while (std::chrono::steady_clock::now() < until) {
+      if (ctx.cancelled()) {
+        st.Error("mem: call cancelled");
+        return st;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return st;
+  }
+
+  Status RunHook(const std::string& verb, const CallContext& ctx, const std::string& id) const {
+    auto hook = cloud_->hook();
+    return hook ? hook(verb, ctx, id) : Status();
+  }
+
+  static Result<ObjectState> Injected(const std::string& verb, const std::string& name) {
+    return Result<ObjectState>::Fail("mem: injected failure on " + verb + " of \"" + name + "\"",
+                                     "MemoryCloud::FailOn lists this name.");
+  }
+
+  std::shared_ptr<MemoryCloud> cloud_;
+  ResourceSchema schema_;
+  std::string prefix_;
+  bool has_serial_;
+};
+
+}  // namespace
+
+// ---- MemoryProvider ----
+
+MemoryProvider::MemoryProvider(std::shared_ptr<MemoryCloud> cloud) : cloud_(std::move(cloud)) {
+  types_["mem.thing"] = std::make_unique<MemType>(cloud_, ThingSchema(), "thing-", true);
+  types_["mem.group"] = std::make_unique<MemType>(cloud_, GroupSchema(), "group-", false);
+}
+
+MemoryProvider::~MemoryProvider() = default;
+
+Status MemoryProvider::Configure(const Value& config) {
+  config_ = config.is_null() ? Value::object() : config;
+  Status st;
+  if (!config_.is_object()) st.Error("provider \"mem\" configuration must be a map");
+  return st;
+}
+
+std::vector<std::string> MemoryProvider::TypeNames() const {
+  std::vector<std::string> names;
+  for (const auto& [n, t] : types_) names.push_back(n);
+  return names;
+}
+
+ResourceType* MemoryProvider::Type(std::string_view type) {
+  auto it = types_.find(std::string(type));
+  return it == types_.end() ? nullptr : it->second.get();
+}
+
+void RegisterMemoryProvider(ProviderRegistry& registry, std::shared_ptr<MemoryCloud> cloud) {
+  registry.Register("mem", [cloud] { return std::make_unique<MemoryProvider>(cloud); });
+}
+
+}  // namespace capstan

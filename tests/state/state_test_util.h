@@ -1,0 +1,71 @@
+// Shared fixtures for the state tests: a scratch directory and sample instances.
+#pragma once
+
+#include <stdlib.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "state/bulk.h"
+#include "state/store.h"
+
+namespace capstan::testing {
+
+/// A fresh directory under $TMPDIR, removed with everything in it at scope end.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "capstan-state-XXXXXX").string();
+    path_ = ::mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::permissions(path_, std::filesystem::perms::owner_all, ec);
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+inline SecretBox TestBox(const std::string& passphrase = "test passphrase") {
+  return SecretBox::FromPassphrase(passphrase);
+}
+
+inline std::unique_ptr<StateStore> OpenOrDie(const std::string& path, SecretBox box = TestBox()) {
+  auto r = StateStore::Open(path, std::move(box));
+  INFO(r.diags().ToString());
+  REQUIRE(r.ok());
+  return std::move(r.value());
+}
+
+inline Address Addr(const std::string& text) {
+  auto a = Address::Parse(text);
+  INFO(text << ": " << a.diags().ToString());
+  REQUIRE(a.ok());
+  return *a;
+}
+
+inline InstanceState MakeInstance(const std::string& address, const std::string& id) {
+  InstanceState inst;
+  inst.address = Addr(address);
+  inst.type = inst.address.type;
+  inst.provider = inst.address.Provider();
+  inst.id = id;
+  inst.attributes = Value{{"id", id}, {"name", address}};
+  return inst;
+}
+
+inline std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace capstan::testing
