@@ -11,14 +11,13 @@
 ///   scheduler_bench [--shape chain|fan|foreach|mixed|all] [--jobs 1000] [--sleep-ms 50]
 ///                   [--overhead-jobs 100000] [--overhead-parallelism 10]
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "engine/scheduler.h"
 
@@ -95,10 +94,11 @@ void SleepRun(const std::string& shape, int count, int sleep_ms) {
   });
   double wall = Seconds(t0, Clock::now());
   double bound = s.critical_path * sleep_ms / 1000.0;
-  std::printf("%-8s jobs %6zu  width %5d  critical %5d  wall %8.3f s  bound %8.3f s  ratio %.3f"
-              "  max_concurrency %d%s\n",
-              shape.c_str(), jobs.size(), s.width, s.critical_path, wall, bound, wall / bound,
-              result.max_concurrency_seen, result.AllSucceeded() ? "" : "  (FAILED JOBS)");
+  std::printf(
+      "%-8s jobs %6zu  width %5d  critical %5d  wall %8.3f s  bound %8.3f s  ratio %.3f"
+      "  max_concurrency %d%s\n",
+      shape.c_str(), jobs.size(), s.width, s.critical_path, wall, bound, wall / bound,
+      result.max_concurrency_seen, result.AllSucceeded() ? "" : "  (FAILED JOBS)");
 }
 
 void OverheadRun(const std::string& shape, int count, int parallelism) {
@@ -107,8 +107,8 @@ void OverheadRun(const std::string& shape, int count, int parallelism) {
   auto t0 = Clock::now();
   auto result = sched.Run(jobs, [](const Job&) { return true; });
   double wall = Seconds(t0, Clock::now());
-  std::printf("%-8s jobs %6zu  parallelism %3d  wall %8.3f s  per job %7.2f us%s\n",
-              shape.c_str(), jobs.size(), parallelism, wall, wall * 1e6 / jobs.size(),
+  std::printf("%-8s jobs %6zu  parallelism %3d  wall %8.3f s  per job %7.2f us%s\n", shape.c_str(),
+              jobs.size(), parallelism, wall, wall * 1e6 / jobs.size(),
               result.AllSucceeded() ? "" : "  (FAILED JOBS)");
 }
 

@@ -11,15 +11,15 @@
 ///
 ///   stackgen --shape chain|fan|foreach|mixed --count N [--type mem.thing] --out DIR
 
+#include <yaml-cpp/yaml.h>
+
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
-#include <yaml-cpp/yaml.h>
 
 namespace {
 
@@ -115,8 +115,7 @@ std::string Emit(const Stack& s, const std::string& name, const std::string& typ
     out << YAML::Key << "type" << YAML::Value << type;
     if (r.for_each) out << YAML::Key << "for_each" << YAML::Value << "${var.keys}";
     out << YAML::Key << "properties" << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "name" << YAML::Value
-        << (r.for_each ? r.name + "-${each.key}" : r.name);
+    out << YAML::Key << "name" << YAML::Value << (r.for_each ? r.name + "-${each.key}" : r.name);
     if (!r.value.empty()) out << YAML::Key << "value" << YAML::Value << r.value;
     out << YAML::EndMap;
     if (!r.depends_on.empty())

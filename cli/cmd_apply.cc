@@ -50,8 +50,9 @@ int RunApply(const ApplyArgs& args, Context& ctx) {
     if (json) json->Emit({{"type", "diagnostics"}, {"diagnostics", DiagnosticsToJson(d)}});
     return kExitError;
   };
-  ApplyWording wording{"apply", "Do you want to perform these actions? Only 'yes' will be accepted:",
-                       "Apply complete!"};
+  ApplyWording wording{
+      "apply",
+      "Do you want to perform these actions? Only 'yes' will be accepted:", "Apply complete!"};
 
   if (!args.plan_file.empty()) {
     const PlanArgs& p = args.plan;

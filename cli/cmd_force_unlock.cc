@@ -19,9 +19,14 @@ struct UnlockArgs {
 };
 
 nlohmann::json LockJson(const LockInfo& l) {
-  return {{"id", l.id},         {"stack", l.stack},       {"holder", l.holder},
-          {"operation", l.operation}, {"pid", l.pid},    {"host", l.host},
-          {"acquired_at", l.acquired_at}, {"lease_until", l.lease_until}};
+  return {{"id", l.id},
+          {"stack", l.stack},
+          {"holder", l.holder},
+          {"operation", l.operation},
+          {"pid", l.pid},
+          {"host", l.host},
+          {"acquired_at", l.acquired_at},
+          {"lease_until", l.lease_until}};
 }
 
 std::string DescribeLock(const LockInfo& l) {
@@ -45,12 +50,11 @@ int RunForceUnlock(const UnlockArgs& args, Context& ctx) {
   const LockInfo& lock = **current;
   if (lock.id != args.lock_id) {
     Diagnostics d;
-    d.Error("Lock id \"" + args.lock_id + "\" does not match the current lock of stack \"" +
-                stack + "\"",
+    d.Error("Lock id \"" + args.lock_id + "\" does not match the current lock of stack \"" + stack +
+                "\"",
             DescribeLock(lock) + " To remove it: capstan force-unlock " + lock.id);
     if (args.json) {
-      std::cout << nlohmann::json{{"ok", false}, {"current_lock", LockJson(lock)}}.dump(2)
-                << "\n";
+      std::cout << nlohmann::json{{"ok", false}, {"current_lock", LockJson(lock)}}.dump(2) << "\n";
     }
     return Report(ctx.global, d);
   }

@@ -56,8 +56,7 @@ int RunPlan(const PlanCmdArgs& args, Context& ctx) {
     if (st.HasErrors()) return Report(ctx.global, st);
     if (!args.plan.json) {
       std::cout << "\nSaved the plan to " << args.out
-                << ". To perform exactly these actions, run:\n  capstan apply " << args.out
-                << "\n";
+                << ". To perform exactly these actions, run:\n  capstan apply " << args.out << "\n";
     }
   }
   if (args.detailed_exitcode && plan->HasChanges()) return kExitChanges;

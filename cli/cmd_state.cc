@@ -25,8 +25,8 @@ std::vector<const InstanceState*> MatchInstances(const StackState& state,
   }
   for (const InstanceState& inst : state.instances) {
     if (!filter.empty()) {
-      bool match = target ? target->Matches(inst.address)
-                          : inst.address.ToString().rfind(filter, 0) == 0;
+      bool match =
+          target ? target->Matches(inst.address) : inst.address.ToString().rfind(filter, 0) == 0;
       if (!match) continue;
     }
     out.push_back(&inst);

@@ -68,13 +68,15 @@ int RunRm(const EditArgs& args, Context& ctx) {
         st.Error("No instance matches " + a + " in state",
                  "`capstan state list` shows the addresses in state.");
       }
-      for (const InstanceState* inst : matched) doomed.emplace_back(inst->address, inst->deposed_key);
+      for (const InstanceState* inst : matched)
+        doomed.emplace_back(inst->address, inst->deposed_key);
     }
     if (st.HasErrors()) return st;
     for (const auto& [addr, deposed] : doomed) {
       st.Append(ws.state().RemoveInstance(ws.stack(), addr, deposed));
       if (st.HasErrors()) return st;
-      *summary += "Removed " + addr.ToString() + (deposed.empty() ? "" : " (deposed " + deposed + ")") + "\n";
+      *summary += "Removed " + addr.ToString() +
+                  (deposed.empty() ? "" : " (deposed " + deposed + ")") + "\n";
     }
     *summary += "Successfully removed " + std::to_string(doomed.size()) +
                 " instance(s) from state. The real objects were not touched.";

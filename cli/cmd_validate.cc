@@ -120,7 +120,8 @@ int RunValidate(const ValidateArgs& args, Context& ctx) {
                         {"warning_count", 0},
                         {"diagnostics", DiagnosticsToJson(diags)}};
     int errors = 0, warnings = 0;
-    for (const Diagnostic& d : diags.items()) (d.severity == Severity::kError ? errors : warnings)++;
+    for (const Diagnostic& d : diags.items())
+      (d.severity == Severity::kError ? errors : warnings)++;
     j["error_count"] = errors;
     j["warning_count"] = warnings;
     std::cout << j.dump(2) << "\n";

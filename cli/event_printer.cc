@@ -92,8 +92,7 @@ HumanEventPrinter::~HumanEventPrinter() {
   ticker_.join();
 }
 
-void HumanEventPrinter::Line(const std::string& address, const std::string& text,
-                             const char* sgr) {
+void HumanEventPrinter::Line(const std::string& address, const std::string& text, const char* sgr) {
   std::string head = color_ ? "\033[1m" + address + ":\033[0m" : address + ":";
   std::string body = (color_ && sgr) ? std::string("\033[") + sgr + "m" + text + "\033[0m" : text;
   out_ << head << " " << body << "\n" << std::flush;
@@ -117,7 +116,8 @@ void HumanEventPrinter::OnEvent(const Event& e) {
       break;
     case Event::Kind::kOpDone: {
       in_flight_.erase(e.address);
-      std::string text = ActionNoun(e.action) + " complete after " + FormatElapsed(e.elapsed_seconds);
+      std::string text =
+          ActionNoun(e.action) + " complete after " + FormatElapsed(e.elapsed_seconds);
       if (!e.id.empty()) text += " [id=" + e.id + "]";
       Line(e.address, text, "32");
       break;
@@ -158,9 +158,8 @@ void HumanEventPrinter::Ticker() {
       if (now - op.last_tick < tick_) continue;
       op.last_tick = now;
       auto elapsed = std::chrono::duration<double>(now - op.started).count();
-      Line(address,
-           "Still " + ActionProgressive(op.action) + "... [" + FormatElapsed(elapsed) +
-               " elapsed]");
+      Line(address, "Still " + ActionProgressive(op.action) + "... [" + FormatElapsed(elapsed) +
+                        " elapsed]");
     }
   }
 }

@@ -127,8 +127,8 @@ int ConfirmAndApply(Context& ctx, Workspace& ws, const Plan& plan, const PlanArg
   }
   bool color = UseColor(ctx.global, STDOUT_FILENO);
   if (r.ok()) {
-    std::cout << "\n" << Paint(color, "1;32", wording.done) << " Resources: " << r.Summary()
-              << "\n";
+    std::cout << "\n"
+              << Paint(color, "1;32", wording.done) << " Resources: " << r.Summary() << "\n";
     if (wording.command == "apply") PrintOutputs(ws);
     return kExitOk;
   }

@@ -7,13 +7,14 @@
 /// saved: ties are always broken by vertex id. Cycle reports live in graph_cycle.cc and
 /// rendering in graph_render.cc.
 
+#include "engine/graph.h"
+
 #include <algorithm>
 #include <functional>
 #include <queue>
 #include <utility>
 #include <vector>
 
-#include "engine/graph.h"
 #include "engine/graph_impl.h"
 
 namespace capstan {

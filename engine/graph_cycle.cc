@@ -9,13 +9,12 @@
 /// shortest way back to it. Each arrow is labelled with the property that made the edge.
 /// This file only runs when TopologicalOrder found the graph is not acyclic.
 
-#include <limits>
-#include <string>
-#include <vector>
-
 #include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/filtered_graph.hpp>
 #include <boost/graph/strong_components.hpp>
+#include <limits>
+#include <string>
+#include <vector>
 
 #include "engine/graph_impl.h"
 
@@ -76,10 +75,9 @@ std::vector<GraphEdge> ShortestCycleThrough(const DepGraphData& im, GraphVertex 
   finder.tree_edge_to = &tree_edge_to;
   finder.closing = &closing;
   finder.found = &found;
-  boost::breadth_first_search(
-      sub, start,
-      boost::visitor(finder).color_map(boost::make_iterator_property_map(
-          color.begin(), boost::get(boost::vertex_index, im.g))));
+  boost::breadth_first_search(sub, start,
+                              boost::visitor(finder).color_map(boost::make_iterator_property_map(
+                                  color.begin(), boost::get(boost::vertex_index, im.g))));
   if (!found) return {};  // Cannot happen: start lies in a non-trivial component.
 
   std::vector<GraphEdge> reversed{closing};
@@ -136,7 +134,8 @@ Diagnostics DescribeCycle(const DepGraphData& im) {
   if (involved > static_cast<int>(cycle.size()))
     detail += " " + std::to_string(involved) +
               " vertices depend on each other in this group; this is its shortest cycle "
-              "through " + first.name + ".";
+              "through " +
+              first.name + ".";
   diags.ErrorAt(first.where, key, text, detail);
   return diags;
 }

@@ -9,10 +9,9 @@
 /// every traversal sees them in a fixed order and every result is deterministic.
 #pragma once
 
+#include <boost/graph/adjacency_list.hpp>
 #include <string>
 #include <vector>
-
-#include <boost/graph/adjacency_list.hpp>
 
 #include "engine/config.h"
 #include "engine/graph.h"

@@ -6,9 +6,8 @@
 /// brackets; the real name goes into an escaped label. Edge direction is the graph's:
 /// from a vertex to what it depends on.
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "engine/graph_impl.h"
 

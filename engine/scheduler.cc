@@ -21,9 +21,9 @@
 #include <algorithm>
 #include <condition_variable>
 #include <map>
-#include <string>
 #include <mutex>
 #include <queue>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -83,8 +83,8 @@ struct PoolState {
 
 class RunState {
  public:
-  RunState(const std::vector<Job>& jobs, const Scheduler::Runner& run,
-           const SchedulerOptions& opts, const std::atomic<int>& interrupts)
+  RunState(const std::vector<Job>& jobs, const Scheduler::Runner& run, const SchedulerOptions& opts,
+           const std::atomic<int>& interrupts)
       : jobs_(jobs),
         run_(run),
         interrupts_(interrupts),
@@ -219,8 +219,8 @@ class RunState {
 
 ScheduleResult Scheduler::Run(const std::vector<Job>& jobs, const Runner& run) {
   RunState state(jobs, run, opts_, interrupts_);
-  const size_t workers =
-      std::min(static_cast<size_t>(std::max(1, opts_.parallelism)), std::max<size_t>(1, jobs.size()));
+  const size_t workers = std::min(static_cast<size_t>(std::max(1, opts_.parallelism)),
+                                  std::max<size_t>(1, jobs.size()));
   std::vector<std::thread> threads;
   threads.reserve(workers);
   for (size_t i = 0; i < workers; ++i) threads.emplace_back([&state] { state.Work(); });

@@ -421,7 +421,6 @@ Status DeclLoader::LoadFiles(const std::vector<std::string>& paths, ModuleDef* d
     }
     auto m = LoadModule(call.dir, depth + 1);
     if (!m.ok()) {
-      Diagnostic d;
       for (const auto& item : m.diags().items()) {
         if (item.where.known()) {
           diags.Add(item);

@@ -9,6 +9,8 @@
 namespace capstan {
 namespace {
 
+constexpr size_t kMaxModuleNesting = 32;
+
 class Expander {
  public:
   Expander(StackImpl* s, Diagnostics* d) : s_(s), diags_(d) {}
@@ -164,6 +166,12 @@ class Expander {
     CallInfo& info = mod->calls[decl.name];
     info.decl = &decl;
     if (!decl.def) return;  // Loading the module failed; already reported.
+    if (mod->path.size() >= kMaxModuleNesting) {
+      diags_->ErrorAt(decl.pos.Location(), decl.pos.KeyPath(),
+                      "Modules nest deeper than " + std::to_string(kMaxModuleNesting) + " levels",
+                      "Does module \"" + decl.name + "\" use itself?");
+      return;
+    }
     std::vector<std::pair<Value, Value>> keys;
     if (!Expansion(mod, decl.for_each, decl.count, &info.mode, &keys)) keys.clear();
     for (const auto& [in, expr] : decl.inputs) {

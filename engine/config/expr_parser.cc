@@ -324,8 +324,6 @@ class Parser {
 
   ExprPtr Postfix() {
     size_t start = tok_.offset;
-    bool ident_root = tok_.kind == Tok::kIdent && tok_.text != "true" && tok_.text != "false" &&
-                      tok_.text != "null";
     ExprPtr prim = Primary();
     if (!prim) return nullptr;
     std::shared_ptr<Expr> trav;
@@ -337,7 +335,6 @@ class Parser {
     } else {
       return prim;
     }
-    (void)ident_root;
     while (!failed()) {
       if (IsPunct(".")) {
         Advance();

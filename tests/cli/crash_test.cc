@@ -69,15 +69,16 @@ TEST_CASE("SIGKILL during a provider call: the next apply loses and duplicates n
   Sandbox sb;
   SetUpFakecloud(sb, 1500);
   pid_t pid = sb.Spawn({"apply", "--auto-approve"}, "killed");
-  bool in_flight = WaitFor([&] {
-    return sb.Read("calls.log").find("create fakecloud.object.o3") != std::string::npos;
-  });
+  bool in_flight = WaitFor(
+      [&] { return sb.Read("calls.log").find("create fakecloud.object.o3") != std::string::npos; });
   // Let the plugin persist o3, then kill capstan and its plugin while it "waits".
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   killpg(pid, SIGKILL);
   int code = Sandbox::Wait(pid);
-  INFO("calls:\n" << sb.Read("calls.log") << "\nout:\n" << sb.Read("killed.out") << "\nerr:\n"
-                  << sb.Read("killed.err"));
+  INFO("calls:\n"
+       << sb.Read("calls.log") << "\nout:\n"
+       << sb.Read("killed.out") << "\nerr:\n"
+       << sb.Read("killed.err"));
   REQUIRE(in_flight);
   CHECK(code == -SIGKILL);
   CHECK(CountObjects(sb.Path("cloud")) >= 3);  // o3 exists in the cloud, not in state
@@ -100,8 +101,7 @@ TEST_CASE("SIGKILL during a provider call: the next apply loses and duplicates n
   CHECK(Count(sb.Read("calls.log"), "create fakecloud.object.o1") == 1);
 }
 
-TEST_CASE("first SIGINT finishes the call in flight, saves, and exits non-zero",
-          "[cli][crash]") {
+TEST_CASE("first SIGINT finishes the call in flight, saves, and exits non-zero", "[cli][crash]") {
   if (!HaveFakecloud()) {
     WARN("capstan-provider-fakecloud is not built; skipping");
     return;
@@ -109,9 +109,8 @@ TEST_CASE("first SIGINT finishes the call in flight, saves, and exits non-zero",
   Sandbox sb;
   SetUpFakecloud(sb, 1500);
   pid_t pid = sb.Spawn({"apply", "--auto-approve"}, "interrupted");
-  bool in_flight = WaitFor([&] {
-    return sb.Read("calls.log").find("create fakecloud.object.o2") != std::string::npos;
-  });
+  bool in_flight = WaitFor(
+      [&] { return sb.Read("calls.log").find("create fakecloud.object.o2") != std::string::npos; });
   kill(pid, SIGINT);  // capstan only: a terminal's Ctrl-C reaches the group, see docs/cli.md
   int code = Sandbox::Wait(pid);
   std::string out = sb.Read("interrupted.out"), err = sb.Read("interrupted.err");

@@ -82,7 +82,10 @@ class Sandbox {
   std::string Read(const std::string& rel) const { return ReadFile(Path(rel)); }
   bool Exists(const std::string& rel) const { return std::filesystem::exists(Path(rel)); }
   void SetEnv(const std::string& k, const std::string& v) { env_[k] = v; }
-  void UnsetEnv(const std::string& k) { env_.erase(k); unset_.push_back(k); }
+  void UnsetEnv(const std::string& k) {
+    env_.erase(k);
+    unset_.push_back(k);
+  }
 
   /// Runs capstan with `args` in the sandbox and waits for it.
   RunResult Run(const std::vector<std::string>& args, const std::string& stdin_text = "") const {

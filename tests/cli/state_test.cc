@@ -142,9 +142,10 @@ TEST_CASE("import adopts an existing local.file", "[cli]") {
   Sandbox sb;
   std::string path = sb.Path("existing.txt");
   sb.Write("existing.txt", "made by hand\n");
-  sb.Write("stack.yaml", "stack: imp\nresources:\n  adopted:\n    type: local.file\n"
-                         "    properties:\n      path: " + path +
-                         "\n      content: \"made by hand\\n\"\n");
+  sb.Write("stack.yaml",
+           "stack: imp\nresources:\n  adopted:\n    type: local.file\n"
+           "    properties:\n      path: " +
+               path + "\n      content: \"made by hand\\n\"\n");
   RunResult r = sb.Run({"import", "local.file.adopted", path});
   INFO(Describe(r));
   CHECK(r.exit_code == 0);
@@ -174,7 +175,8 @@ resources:
       create: "sleep 60"
 )");
   pid_t pid = sb.Spawn({"apply", "--auto-approve"}, "slow");
-  bool started = WaitFor([&] { return sb.Read("slow.out").find("Creating...") != std::string::npos; });
+  bool started =
+      WaitFor([&] { return sb.Read("slow.out").find("Creating...") != std::string::npos; });
   killpg(pid, SIGKILL);
   Sandbox::Wait(pid);
   INFO(sb.Read("slow.out") << sb.Read("slow.err"));

@@ -118,9 +118,11 @@ TEST_CASE("version --json names the capstan, plan format and state schema versio
 TEST_CASE("every command's --help explains it with an example", "[cli]") {
   Sandbox sb;
   std::vector<std::vector<std::string>> commands = {
-      {"validate"}, {"plan"},         {"apply"},        {"destroy"},      {"drift"},
-      {"graph"},    {"output"},       {"state"},        {"state", "list"}, {"state", "show"},
-      {"state", "rm"}, {"state", "mv"}, {"state", "history"}, {"import"}, {"force-unlock"},
+      {"validate"},         {"plan"},        {"apply"},
+      {"destroy"},          {"drift"},       {"graph"},
+      {"output"},           {"state"},       {"state", "list"},
+      {"state", "show"},    {"state", "rm"}, {"state", "mv"},
+      {"state", "history"}, {"import"},      {"force-unlock"},
       {"version"}};
   for (auto args : commands) {
     args.push_back("--help");

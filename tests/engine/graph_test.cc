@@ -3,11 +3,10 @@
 #include "engine/graph.h"
 
 #include <algorithm>
-#include <string>
-#include <vector>
-
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 namespace capstan {
 namespace {
@@ -65,10 +64,10 @@ void RequireDepsFirst(const std::vector<Vertex>& vs, const std::vector<int>& ord
 
 TEST_CASE("Topological order puts dependencies first and breaks ties by lowest id") {
   GraphBuilder b;
-  int app = b.Add("app");    // 0
-  int net = b.Add("net");    // 1
-  int sub = b.Add("subnet"); // 2
-  int key = b.Add("key");    // 3
+  int app = b.Add("app");     // 0
+  int net = b.Add("net");     // 1
+  int sub = b.Add("subnet");  // 2
+  int key = b.Add("key");     // 3
   b.Dep(app, sub, "properties.subnet_id");
   b.Dep(app, key, "properties.key");
   b.Dep(sub, net, "properties.network_id");
@@ -139,7 +138,8 @@ TEST_CASE("Inside a larger strongly connected component the shortest cycle is re
   auto order = DepGraph(b.vertices()).TopologicalOrder();
   REQUIRE_FALSE(order.ok());
   const Diagnostic& d = order.diags().items().front();
-  CHECK(d.summary == "Cycle: v0 -(properties.p0)-> v1 -(properties.p1)-> v2 -(properties.short)-> v0");
+  CHECK(d.summary ==
+        "Cycle: v0 -(properties.p0)-> v1 -(properties.p1)-> v2 -(properties.short)-> v0");
   CHECK(d.detail.find("6 vertices") != std::string::npos);
 }
 
@@ -160,14 +160,14 @@ TEST_CASE("The lowest-id vertex of any cycle picks the reported component") {
 
 TEST_CASE("Resource dependencies look through module variables and outputs") {
   GraphBuilder b;
-  int net = b.Add("net");                                           // 0
-  int var = b.Add("module.m.var.net_id", VertexKind::kModuleVariable);  // 1
-  int inner = b.Add("module.m.mem.thing.port");                     // 2
+  int net = b.Add("net");                                                 // 0
+  int var = b.Add("module.m.var.net_id", VertexKind::kModuleVariable);    // 1
+  int inner = b.Add("module.m.mem.thing.port");                           // 2
   int out = b.Add("module.m.output.port_id", VertexKind::kModuleOutput);  // 3
-  int server = b.Add("server");                                     // 4
-  int root_out = b.Add("output.server", VertexKind::kOutput);       // 5
-  int key = b.Add("key");                                           // 6
-  int var2 = b.Add("module.m.var.both", VertexKind::kModuleVariable);  // 7
+  int server = b.Add("server");                                           // 4
+  int root_out = b.Add("output.server", VertexKind::kOutput);             // 5
+  int key = b.Add("key");                                                 // 6
+  int var2 = b.Add("module.m.var.both", VertexKind::kModuleVariable);     // 7
   b.Dep(var, net, "inputs.net_id");
   b.Dep(inner, var, "properties.network_id");
   b.Dep(out, inner, "value");

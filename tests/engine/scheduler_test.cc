@@ -4,12 +4,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <mutex>
 #include <thread>
 #include <vector>
-
-#include <catch2/catch.hpp>
 
 #include "engine/scheduler_order.h"
 
@@ -141,9 +140,9 @@ TEST_CASE("A failure skips all transitive dependents while an independent branch
     return j.id != 1;
   });
   using O = JobOutcome;
-  CHECK(result.outcomes ==
-        std::vector<O>{O::kSucceeded, O::kFailed, O::kSkipped, O::kSkipped, O::kSucceeded,
-                       O::kSucceeded, O::kSucceeded, O::kSkipped});
+  CHECK(result.outcomes == std::vector<O>{O::kSucceeded, O::kFailed, O::kSkipped, O::kSkipped,
+                                          O::kSucceeded, O::kSucceeded, O::kSucceeded,
+                                          O::kSkipped});
   CHECK_FALSE(result.AllSucceeded());
   for (int i : {2, 3, 7}) CHECK(runs[i] == 0);
   for (int i : {0, 1, 4, 5, 6}) CHECK(runs[i] == 1);

@@ -257,5 +257,12 @@ TEST_CASE("loader refuses YAML nested deeper than 200 levels") {
   CHECK(Find(d, "nesting deeper") != nullptr);
 }
 
+TEST_CASE("loader stops a module that uses itself instead of recursing forever") {
+  TempStack t;
+  t.Write("mod/main.yaml", "modules:\n  again: {source: .}\n");
+  auto d = LoadErrors(t, "stack: s\nmodules:\n  m: {source: ./mod}\n");
+  CHECK(Find(d, "Modules nest deeper") != nullptr);
+}
+
 }  // namespace
 }  // namespace capstan
