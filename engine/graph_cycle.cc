@@ -123,7 +123,7 @@ Diagnostics DescribeCycle(const DepGraphData& im) {
   for (const GraphEdge& e : cycle)
     text += " -(" + im.g[e].via + ")-> " + im.info[boost::target(e, im.g)].name;
 
-  const VertexInfo& first = im.info[start];
+  const GraphVertexInfo& first = im.info[start];
   std::string key = cycle.empty() ? std::string() : im.g[cycle.front()].via;
   if (first.kind == VertexKind::kResource && !first.address.name.empty())
     key = "resources." + first.address.name + (key.empty() ? "" : "." + key);

@@ -28,7 +28,7 @@ using BoostDepGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bid
 using GraphVertex = BoostDepGraph::vertex_descriptor;
 
 /// What the passes need to know about a vertex besides its edges.
-struct VertexInfo {
+struct GraphVertexInfo {
   int id = 0;
   VertexKind kind = VertexKind::kResource;
   std::string name;
@@ -40,7 +40,7 @@ struct VertexInfo {
 /// and the passes in other files take it as a parameter.
 struct DepGraphData {
   BoostDepGraph g;
-  std::vector<VertexInfo> info;  ///< By position.
+  std::vector<GraphVertexInfo> info;  ///< By position.
   std::vector<int> index_of;     ///< By id; -1 where no vertex has that id.
 
   /// Position of `id`, or -1 when no vertex has it.

@@ -63,7 +63,7 @@ std::string DotQuote(const std::string& s) {
 std::string DepGraph::ToDot() const {
   const Impl& im = *impl_;
   std::string out = "digraph capstan {\n  rankdir=LR;\n";
-  for (const VertexInfo& v : im.info) {
+  for (const GraphVertexInfo& v : im.info) {
     out += "  v" + std::to_string(v.id) + " [label=" + DotQuote(v.name) +
            ", shape=" + DotShape(v.kind) + "];\n";
   }
@@ -81,7 +81,7 @@ std::string DepGraph::ToJson() const {
   const Impl& im = *impl_;
   nlohmann::json vertices = nlohmann::json::array();
   nlohmann::json edges = nlohmann::json::array();
-  for (const VertexInfo& v : im.info)
+  for (const GraphVertexInfo& v : im.info)
     vertices.push_back({{"id", v.id}, {"name", v.name}, {"kind", KindName(v.kind)}});
   for (GraphVertex u = 0; u < im.info.size(); ++u) {
     for (auto [e, end] = boost::out_edges(u, im.g); e != end; ++e) {

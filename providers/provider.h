@@ -43,6 +43,9 @@ struct CallContext {
   std::function<void(const std::string&)> progress;
   /// Set on the second Ctrl-C: abort waits and return an error.
   const std::atomic<bool>* cancel = nullptr;
+  /// For the create of a create_before_destroy replacement: the id of the object being
+  /// replaced. It carries the same ownership marks, and must NOT be adopted.
+  std::string replacing_id;
 
   bool cancelled() const { return cancel && cancel->load(); }
   void Progress(const std::string& s) const {

@@ -11,6 +11,9 @@ namespace capstan {
 Value ResourceType::PlanAttributes(const Value& props, const ObjectState* prior) const {
   Value planned = props.is_object() ? props : Value::object();
   for (const AttrSchema& a : schema().attributes) {
+    // An optional input left out of the configuration means "unset": an out-of-band
+    // value for it is drift that the next apply corrects (Terraform's semantics).
+    if (!a.computed && a.optional && !planned.contains(a.name)) planned[a.name] = nullptr;
     if (!a.computed) continue;
     if (planned.contains(a.name) && !planned[a.name].is_null()) continue;
     if (prior && prior->attributes.is_object() && prior->attributes.contains(a.name)) {

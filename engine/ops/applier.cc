@@ -124,6 +124,7 @@ class Runner {
     ctx.stack = ws_.stack();
     ctx.address = c.address;
     ctx.cancel = sched_.cancel_flag();
+    if (node.op == OpKind::kCreate && c.action == Action::kCreateThenDelete) ctx.replacing_id = c.id;
     ctx.progress = [&](const std::string& msg) {
       ws_.events().OnEvent(Event::Of(Event::Kind::kOpProgress, addr, Verb(node.op), msg));
     };

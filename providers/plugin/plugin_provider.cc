@@ -19,7 +19,8 @@ namespace {
 
 Value ContextJson(const CallContext& ctx) {
   return {{"stack", ctx.stack},
-          {"address", ctx.address.type.empty() ? std::string() : ctx.address.ToString()}};
+          {"address", ctx.address.type.empty() ? std::string() : ctx.address.ToString()},
+          {"replacing_id", ctx.replacing_id}};
 }
 
 /// Parses {"object": {...}} out of a reply; a null object means "gone".

@@ -247,7 +247,8 @@ Reply Handle(int64_t id, const std::string& method, const json& params) {
     json record;
     for (const auto& r : AllRecords()) {
       if (r["type"] == "fakecloud.object" && r["marks"].value("stack", "") == stack &&
-          r["marks"].value("address", "") == address) {
+          r["marks"].value("address", "") == address &&
+          r.value("id", "") != ctx.value("replacing_id", "")) {
         record = r;  // Adopt what an earlier, interrupted create made.
       }
     }

@@ -39,9 +39,11 @@ size_t MemoryCloud::Size() const {
 
 std::optional<std::string> MemoryCloud::FindByMarks(const std::string& type,
                                                     const std::string& stack,
-                                                    const std::string& address) const {
+                                                    const std::string& address,
+                                                    const std::string& exclude_id) const {
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [id, o] : objects_) {
+    if (id == exclude_id) continue;
     if (o.type == type && o.stack == stack && o.address == address) return id;
   }
   return std::nullopt;
@@ -171,7 +173,7 @@ class MemType : public ResourceType {
     std::string name = props.value("name", "");
     if (cloud_->ShouldFail(name)) return Injected("create", name);
     std::string addr = ctx.address.ToString();
-    auto existing = cloud_->FindByMarks(schema_.type, ctx.stack, addr);
+    auto existing = cloud_->FindByMarks(schema_.type, ctx.stack, addr, ctx.replacing_id);
     std::string id = existing ? *existing : cloud_->NextId(prefix_);
     Value attrs = props.is_object() ? props : Value::object();
     attrs["id"] = id;

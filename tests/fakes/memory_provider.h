@@ -52,7 +52,8 @@ class MemoryCloud {
   size_t Size() const;
   /// The id of an object of `type` carrying these marks, if any.
   std::optional<std::string> FindByMarks(const std::string& type, const std::string& stack,
-                                         const std::string& address) const;
+                                         const std::string& address,
+                                         const std::string& exclude_id = {}) const;
   std::string NextId(const std::string& prefix);
 
   // ---- knobs ----
