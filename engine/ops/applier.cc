@@ -307,7 +307,7 @@ Result<ApplyReport> ApplyPlan(Workspace& ws, const Plan& plan, const ApplyOption
   ws.state().EndRun(record);
   ws.state().Unlock(lock.value());
   if (report.interrupted) {
-    report.diags.Error("Run interrupted",
+    report.diags.Error("Interrupted: the run stopped early",
                        std::to_string(report.not_started) +
                            " operation(s) were not started. State is saved; run `capstan apply` "
                            "again to finish.");

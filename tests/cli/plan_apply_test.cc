@@ -145,7 +145,7 @@ TEST_CASE("plan --out then apply PLANFILE; a stale plan file is refused", "[cli]
   CHECK(stale.err.find("stale") != std::string::npos);
 }
 
-TEST_CASE("--target limits the plan and warns", "[cli]") {
+TEST_CASE("plan with --target limits the plan and warns", "[cli]") {
   Sandbox sb;
   sb.Write("stack.yaml", kBasicStack);
   RunResult r = sb.Run({"apply", "--auto-approve", "--target", "local.file.single"});

@@ -47,7 +47,7 @@ TEST_CASE("variable values take precedence default < var-file < env < --var") {
   CHECK(v.at("meta") == Value::object());
 }
 
-TEST_CASE("--var strings convert to the declared type") {
+TEST_CASE("var strings from --var convert to the declared type") {
   CHECK(*ConvertVarString("42", "number") == 42);
   CHECK(*ConvertVarString("1.5", "number") == 1.5);
   CHECK(*ConvertVarString("false", "bool") == false);
