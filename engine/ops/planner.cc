@@ -297,6 +297,7 @@ Result<Plan> MakePlan(Workspace& ws, const PlanOptions& opts) {
     auto type = ws.GetType(inst.provider, inst.type);
     if (type.ok()) in.schema = &type.value()->schema();
     ResourceChange change = DiffInstance(in);
+    if (opts.mode == PlanMode::kDestroy && inst.deposed_key.empty()) change.reason.clear();
     if (opts.mode == PlanMode::kDestroy && config) {
       int vid = config->FindResource(inst.address);
       if (vid >= 0 && config->vertices()[vid].lifecycle.prevent_destroy) {
