@@ -13,7 +13,7 @@ CAPSTAN    := $(BUILD)/capstan
 DEB_PACKAGES := build-essential cmake ninja-build pkg-config ccache git \
   libboost-graph-dev libyaml-cpp-dev nlohmann-json3-dev libcurl4-openssl-dev \
   libsqlite3-dev sqlite3 libfmt-dev catch2 libcli11-dev libsodium-dev libssl-dev \
-  libspdlog-dev
+  libspdlog-dev libcpp-httplib-dev
 
 .PHONY: all deps build test demo bench sanitize format clean
 
