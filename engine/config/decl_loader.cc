@@ -461,7 +461,15 @@ Result<const ModuleDef*> DeclLoader::LoadModule(const std::string& dir, int dept
   return static_cast<const ModuleDef*>(raw);
 }
 
-Result<const ModuleDef*> DeclLoader::LoadRoot(const std::vector<std::string>& given) {
+Result<const ModuleDef*> DeclLoader::LoadRoot(const std::vector<std::string>& given,
+                                              const std::vector<std::string>& skip) {
+  auto skipped = [&](const fs::path& f) {
+    std::error_code ec;
+    for (const auto& s : skip) {
+      if (fs::equivalent(f, s, ec)) return true;
+    }
+    return false;
+  };
   std::vector<std::string> paths = given.empty() ? std::vector<std::string>{"."} : given;
   std::vector<std::string> files;
   Diagnostics diags;
@@ -472,7 +480,9 @@ Result<const ModuleDef*> DeclLoader::LoadRoot(const std::vector<std::string>& gi
       std::vector<std::string> found;
       for (const auto& e : fs::directory_iterator(p, ec)) {
         auto ext = e.path().extension();
-        if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml")) found.push_back(e.path());
+        if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml") && !skipped(e.path())) {
+          found.push_back(e.path());
+        }
       }
       std::sort(found.begin(), found.end());
       if (found.empty()) diags.Error("No *.yaml files in \"" + p + "\"");

@@ -102,7 +102,10 @@ struct LoadedFile {
 class DeclLoader {
  public:
   /// Loads `paths` (files or directories) as the root module.
-  Result<const ModuleDef*> LoadRoot(const std::vector<std::string>& paths);
+  /// Loads the root module from files or directories; files named in `skip` (the
+  /// --var-file arguments, which may sit in the stack directory) are not stack files.
+  Result<const ModuleDef*> LoadRoot(const std::vector<std::string>& paths,
+                                    const std::vector<std::string>& skip = {});
   const std::vector<LoadedFile>& files() const { return files_; }
   const std::string& root_dir() const { return root_dir_; }
 

@@ -111,7 +111,7 @@ int StackImpl::FindResource(const Address& a) const {
 Result<std::unique_ptr<StackConfig>> LoadStack(const LoadOptions& opts) {
   auto stack = std::make_unique<StackImpl>();
   stack->loader_ = std::make_unique<DeclLoader>();
-  auto root = stack->loader_->LoadRoot(opts.paths);
+  auto root = stack->loader_->LoadRoot(opts.paths, opts.var_files);
   if (!root.ok()) return root.diags();
   const ModuleDef& def = **root;
   stack->name_ = def.stack_name;

@@ -210,8 +210,8 @@ std::optional<std::string> FindPluginExecutable(const std::string& name, std::st
   while (start <= path.size()) {
     size_t end = path.find(':', start);
     if (end == std::string::npos) end = path.size();
-    std::string dir = path.substr(start, end - start);
-    if (dir.empty()) dir = ".";
+    // An empty PATH entry means the current directory.
+    std::string dir = end > start ? path.substr(start, end - start) : std::string(".");
     std::string candidate = dir + "/capstan-provider-" + name;
     struct stat sb;
     if (::stat(candidate.c_str(), &sb) == 0 && S_ISREG(sb.st_mode) &&

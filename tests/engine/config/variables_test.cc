@@ -165,3 +165,16 @@ TEST_CASE("config_hash is stable across loads and changes when a file changes") 
 
 }  // namespace
 }  // namespace capstan
+
+TEST_CASE("a --var-file inside the stack directory is not read as a stack file") {
+  TempStack t;
+  t.Write("main.yaml", kVars);
+  std::string vf = t.Write("prod.yaml", "name: from-file-in-dir\n");
+  LoadOptions opts;
+  opts.var_files = {vf};
+  auto r = t.Load(opts);
+  INFO(r.diags().ToString());
+  REQUIRE(r.ok());
+  CHECK((*r)->variables().at("name") == "from-file-in-dir");
+  CHECK((*r)->files().size() == 1);
+}
