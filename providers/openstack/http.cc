@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <mutex>
 #include <random>
 #include <thread>
 
@@ -49,9 +50,8 @@ bool RealSleep(std::chrono::milliseconds delay, const std::atomic<bool>* cancel)
     if (Cancelled(cancel)) return false;
     auto now = std::chrono::steady_clock::now();
     if (now >= deadline) return true;
-    std::this_thread::sleep_for(
-        std::min<std::chrono::steady_clock::duration>(deadline - now,
-                                                      std::chrono::milliseconds(20)));
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+        deadline - now, std::chrono::milliseconds(20)));
   }
 }
 
@@ -84,8 +84,8 @@ bool IsConnectionError(CURLcode code) {
 
 struct Attempt {
   CURLcode code = CURLE_OK;
-  std::string error;   ///< libcurl's error buffer (or strerror).
-  bool sent = false;   ///< The request may have reached the server.
+  std::string error;  ///< libcurl's error buffer (or strerror).
+  bool sent = false;  ///< The request may have reached the server.
   HttpResponse response;
 };
 
@@ -178,8 +178,7 @@ struct HttpClient::Impl {
     if (retry) ++stats.retries;
   }
 
-  Attempt Perform(const HttpOptions& opts, const HttpRequest& req,
-                  const std::atomic<bool>* cancel);
+  Attempt Perform(const HttpOptions& opts, const HttpRequest& req, const std::atomic<bool>* cancel);
 };
 
 Attempt HttpClient::Impl::Perform(const HttpOptions& opts, const HttpRequest& req,
@@ -234,11 +233,9 @@ Attempt HttpClient::Impl::Perform(const HttpOptions& opts, const HttpRequest& re
     curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
   } else {
     if (req.method != "POST") curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req.method.c_str());
-    if (req.method == "POST" || req.method == "PUT" || req.method == "PATCH" ||
-        !req.body.empty()) {
+    if (req.method == "POST" || req.method == "PUT" || req.method == "PATCH" || !req.body.empty()) {
       curl_easy_setopt(h, CURLOPT_POST, 1L);
-      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
-                       static_cast<curl_off_t>(req.body.size()));
+      curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(req.body.size()));
       curl_easy_setopt(h, CURLOPT_POSTFIELDS, req.body.c_str());
     }
   }
@@ -277,8 +274,7 @@ HttpStats HttpClient::stats() const {
   return impl_->stats;
 }
 
-Result<HttpResponse> HttpClient::Send(const HttpRequest& request,
-                                      const std::atomic<bool>* cancel) {
+Result<HttpResponse> HttpClient::Send(const HttpRequest& request, const std::atomic<bool>* cancel) {
   const std::string label = internal::RequestLabel(request);
   auto fail = [&](std::string summary, std::string detail) {
     Diagnostics d;

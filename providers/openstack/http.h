@@ -20,7 +20,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -61,8 +60,8 @@ struct HttpResponse {
 };
 
 struct HttpOptions {
-  std::string cacert;  ///< CA bundle file; empty = system store.
-  bool verify = true;  ///< false = no TLS peer/host verification (clouds.yaml verify: false).
+  std::string cacert;   ///< CA bundle file; empty = system store.
+  bool verify = true;   ///< false = no TLS peer/host verification (clouds.yaml verify: false).
   int max_retries = 5;  ///< Retries after the first attempt (so up to 1 + max_retries tries).
   int base_backoff_ms = 200;
   int max_backoff_ms = 10000;  ///< Caps both computed backoff and Retry-After.
@@ -99,8 +98,7 @@ class HttpClient {
   /// status) is a response; anything else is an error Diagnostic whose summary is
   /// "<METHOD> <path>: HTTP <status> <reason>" and whose detail carries the cloud's
   /// message and request id. Safe to call from many threads at once.
-  Result<HttpResponse> Send(const HttpRequest& request,
-                            const std::atomic<bool>* cancel = nullptr);
+  Result<HttpResponse> Send(const HttpRequest& request, const std::atomic<bool>* cancel = nullptr);
 
   HttpStats stats() const;
   const HttpOptions& options() const { return options_; }
@@ -121,8 +119,8 @@ Result<Value> SendJson(HttpClient& client, const HttpRequest& request,
 /// (a GET). Follows, in this order: `<collection_key>_links` rel="next" (Neutron, Nova,
 /// Cinder, Octavia); a top-level "next" string (Glance, relative path); "links":
 /// {"next": ...}; and, only when the page carries none of these keys but the URL has
-/// `limit=N` and the page held N items, `marker=<last item's id or name>`. Link origins are rebased onto `first.url`'s origin so
-/// the token never travels to another host.
+/// `limit=N` and the page held N items, `marker=<last item's id or name>`. Link origins are rebased
+/// onto `first.url`'s origin so the token never travels to another host.
 Result<std::vector<Value>> ListAll(HttpClient& client, HttpRequest first,
                                    const std::string& collection_key,
                                    const std::atomic<bool>* cancel = nullptr);
@@ -146,8 +144,7 @@ bool IsRetriableStatus(int status);
 
 /// Delay before retry `attempt` (0-based): full jitter over
 /// min(max_backoff, base * 2^attempt), using `random01` in [0, 1).
-std::chrono::milliseconds BackoffDelay(const HttpOptions& options, int attempt,
-                                       double random01);
+std::chrono::milliseconds BackoffDelay(const HttpOptions& options, int attempt, double random01);
 
 /// Retry-After as a delay: delta-seconds or an HTTP date relative to `now`; -1 when
 /// absent or unparsable. Not capped here.

@@ -166,8 +166,8 @@ std::string UrlPath(const std::string& url) {
 }
 
 std::string RedactSecrets(std::string text, const HttpRequest& request) {
-  static const char* const kSecretHeaders[] = {"x-auth-token", "authorization",
-                                               "x-subject-token", "x-service-token"};
+  static const char* const kSecretHeaders[] = {"x-auth-token", "authorization", "x-subject-token",
+                                               "x-service-token"};
   for (const auto& [name, value] : request.headers) {
     std::string lname = Lower(name);
     if (std::none_of(std::begin(kSecretHeaders), std::end(kSecretHeaders),
@@ -181,8 +181,7 @@ std::string RedactSecrets(std::string text, const HttpRequest& request) {
     }
     for (const std::string& secret : secrets) {
       if (secret.empty()) continue;
-      for (size_t pos = text.find(secret); pos != std::string::npos;
-           pos = text.find(secret, pos)) {
+      for (size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
         text.replace(pos, secret.size(), "<redacted>");
         pos += 10;
       }
@@ -195,22 +194,38 @@ namespace internal {
 
 std::string ReasonPhrase(int status) {
   switch (status) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 409: return "Conflict";
-    case 413: return "Request Entity Too Large";
-    case 415: return "Unsupported Media Type";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return {};
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 406:
+      return "Not Acceptable";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Request Entity Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return {};
   }
 }
 
@@ -222,8 +237,7 @@ std::string RequestIdNote(const std::string& request_id) {
   return request_id.empty() ? std::string() : "(request id " + request_id + ")";
 }
 
-Diagnostic StatusError(const HttpRequest& request, const HttpResponse& response,
-                       int attempts) {
+Diagnostic StatusError(const HttpRequest& request, const HttpResponse& response, int attempts) {
   Diagnostic d;
   std::string reason = ReasonPhrase(response.status);
   d.summary = RequestLabel(request) + ": HTTP " + std::to_string(response.status) +

@@ -19,8 +19,7 @@ std::string RequestLabel(const HttpRequest& request);
 /// The error for a completed exchange with a failing status: summary
 /// "<METHOD> <path>: HTTP <status> <reason>", detail = cloud message, request id and
 /// (when attempts > 1) how many attempts were made. Secrets redacted.
-Diagnostic StatusError(const HttpRequest& request, const HttpResponse& response,
-                       int attempts);
+Diagnostic StatusError(const HttpRequest& request, const HttpResponse& response, int attempts);
 
 /// "(request id req-...)" or "".
 std::string RequestIdNote(const std::string& request_id);

@@ -67,14 +67,13 @@ std::string Rebase(const std::string& href, const std::string& first_url,
 std::string QueryParam(const std::string& url, const std::string& name) {
   size_t q = url.find('?');
   if (q == std::string::npos) return {};
-  std::string query = url.substr(q + 1, url.find('#') == std::string::npos
-                                            ? std::string::npos
-                                            : url.find('#') - q - 1);
+  std::string query = url.substr(
+      q + 1, url.find('#') == std::string::npos ? std::string::npos : url.find('#') - q - 1);
   size_t start = 0;
   while (start <= query.size()) {
     size_t amp = query.find('&', start);
-    std::string kv = query.substr(start, amp == std::string::npos ? std::string::npos
-                                                                  : amp - start);
+    std::string kv =
+        query.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
     if (kv.rfind(name + "=", 0) == 0) return kv.substr(name.size() + 1);
     if (amp == std::string::npos) break;
     start = amp + 1;
@@ -110,8 +109,8 @@ std::string SetQueryParam(const std::string& url, const std::string& name,
   size_t start = 0;
   while (start <= query.size()) {
     size_t amp = query.find('&', start);
-    std::string kv = query.substr(start, amp == std::string::npos ? std::string::npos
-                                                                  : amp - start);
+    std::string kv =
+        query.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
     if (kv.rfind(name + "=", 0) == 0) {
       kv = pair;
       replaced = true;
@@ -215,8 +214,7 @@ Result<std::vector<Value>> ListAll(HttpClient& client, HttpRequest first,
     if (!page->is_object() || !page->contains(collection_key) ||
         !(*page)[collection_key].is_array()) {
       Diagnostics d;
-      d.Error(internal::RequestLabel(req) + ": the response has no \"" + collection_key +
-                  "\" list",
+      d.Error(internal::RequestLabel(req) + ": the response has no \"" + collection_key + "\" list",
               "Page " + std::to_string(pages + 1) + " of the listing.");
       return d;
     }

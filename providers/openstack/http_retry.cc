@@ -19,8 +19,7 @@ bool IsRetriableStatus(int status) {
   return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
 }
 
-std::chrono::milliseconds BackoffDelay(const HttpOptions& options, int attempt,
-                                       double random01) {
+std::chrono::milliseconds BackoffDelay(const HttpOptions& options, int attempt, double random01) {
   double base = std::max(0, options.base_backoff_ms);
   double cap = std::max(0, options.max_backoff_ms);
   double ceiling = std::min(cap, base * std::pow(2.0, std::clamp(attempt, 0, 30)));

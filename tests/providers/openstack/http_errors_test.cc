@@ -27,7 +27,7 @@ TEST_CASE("ExtractCloudMessage reads Nova's fault-named envelopes") {
   }
 }
 
-TEST_CASE("ExtractCloudMessage reads Keystone's error object, falling back to its title") {
+TEST_CASE("ExtractCloudMessage reads Keystone's error object and falls back to its title") {
   CHECK(ExtractCloudMessage(R"({"error": {"message": "The request you have made requires )"
                             R"(authentication.", "code": 401, "title": "Unauthorized"}})") ==
         "The request you have made requires authentication.");
@@ -35,7 +35,7 @@ TEST_CASE("ExtractCloudMessage reads Keystone's error object, falling back to it
 }
 
 TEST_CASE(
-    "ExtractCloudMessage reads Glance/Octavia message, faultstring and Placement "
+    "ExtractCloudMessage reads Glance and Octavia message or faultstring and Placement "
     "errors") {
   CHECK(ExtractCloudMessage(R"({"message": "Image i1 not found"})") == "Image i1 not found");
   CHECK(ExtractCloudMessage(R"({"faultcode": "Client", "faultstring": "Load Balancer lb1 )"
@@ -71,7 +71,7 @@ TEST_CASE("UrlPath keeps only the path") {
   CHECK(UrlPath("/v2/images?marker=m") == "/v2/images");
 }
 
-TEST_CASE("RedactSecrets hides token and authorization values, bearer credentials too") {
+TEST_CASE("RedactSecrets hides token and authorization values and bare bearer credentials") {
   HttpRequest req;
   req.headers = {{"X-Auth-Token", "tok-abc"},
                  {"authorization", "Bearer cred-xyz"},
@@ -80,7 +80,7 @@ TEST_CASE("RedactSecrets hides token and authorization values, bearer credential
         "a <redacted> b <redacted> c application/json <redacted>");
 }
 
-TEST_CASE("Only 429, 500, 502, 503 and 504 are retriable statuses") {
+TEST_CASE("Only 429 500 502 503 and 504 are retriable statuses") {
   for (int s : {429, 500, 502, 503, 504}) CHECK(IsRetriableStatus(s));
   for (int s : {200, 400, 401, 403, 404, 409, 413, 501}) CHECK_FALSE(IsRetriableStatus(s));
 }

@@ -149,7 +149,7 @@ TEST_CASE("ListAll reports a page without the collection and a link that loops")
   CHECK_THAT(loop.diags().ToString(), Catch::Contains("loops"));
 }
 
-TEST_CASE("SendJson parses JSON, gives null for an empty body and explains a non-JSON body") {
+TEST_CASE("SendJson parses JSON and gives null for an empty body and explains a non-JSON body") {
   ScriptedServer s;
   s.server.Get("/json", [&](const httplib::Request& req, httplib::Response& res) {
     s.Note(req);

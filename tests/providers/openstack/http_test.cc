@@ -41,7 +41,7 @@ HttpOptions Fast(int max_retries = 3) {
 
 std::string AllText(const Diagnostics& d) { return d.ToString(); }
 
-TEST_CASE("GET sends headers and returns status, lower-cased headers, body and request id") {
+TEST_CASE("GET sends headers and returns status with lower-cased headers and body and request id") {
   ScriptedServer s;
   std::string seen_token, seen_accept, seen_agent, seen_micro;
   s.server.Get("/v2.0/networks", [&](const httplib::Request& req, httplib::Response& res) {
@@ -75,7 +75,7 @@ TEST_CASE("GET sends headers and returns status, lower-cased headers, body and r
   CHECK(rec.delays.empty());
 }
 
-TEST_CASE("POST, PUT and PATCH send the body with a JSON content type; DELETE sends no body") {
+TEST_CASE("POST PUT and PATCH send the body with a JSON content type and DELETE sends none") {
   ScriptedServer s;
   std::mutex mu;
   std::vector<std::string> log;
@@ -232,8 +232,8 @@ TEST_CASE("Without Retry-After the backoff grows exponentially with jitter below
 }
 
 TEST_CASE(
-    "A persistent 500 exhausts retries; the error names method, path, status, the "
-    "cloud's message, the request id and the attempts") {
+    "A persistent 500 exhausts retries and the error names method and path and status and the "
+    "cloud's message and the request id and the attempts") {
   ScriptedServer s;
   s.server.Post("/v2.0/routers", [&](const httplib::Request& req, httplib::Response& res) {
     s.Note(req);
@@ -317,7 +317,7 @@ TEST_CASE("A 404 on DELETE is success with delete_404_ok and an error without it
   CHECK(s.hits() == 2);  // 404 is never retried
 }
 
-TEST_CASE("A 404 on GET is an error unless listed in ok_statuses; 400 is never retried") {
+TEST_CASE("A 404 on GET is an error unless listed in ok_statuses and 400 is never retried") {
   ScriptedServer s;
   s.server.Get("/v2.1/servers/x", [&](const httplib::Request& req, httplib::Response& res) {
     s.Note(req);
@@ -355,7 +355,7 @@ TEST_CASE("A 404 on GET is an error unless listed in ok_statuses; 400 is never r
   CHECK(rec.delays.empty());
 }
 
-TEST_CASE("Connection refused is retried, then reported with the method, path and cause") {
+TEST_CASE("Connection refused is retried and then reported with the method and path and cause") {
   ClosedPort closed;
   SleepRecorder rec;
   HttpClient client(Fast(2), rec.Hooks());
@@ -370,7 +370,7 @@ TEST_CASE("Connection refused is retried, then reported with the method, path an
   CHECK_THAT(d.detail, Catch::Contains("Gave up after 3 attempts"));
 }
 
-TEST_CASE("A refused POST is retried too: nothing reached the server") {
+TEST_CASE("A refused POST is retried too because nothing reached the server") {
   ClosedPort closed;
   SleepRecorder rec;
   HttpClient client(Fast(1), rec.Hooks());
@@ -500,7 +500,7 @@ TEST_CASE("Concurrent sends from several threads all succeed and are all counted
   CHECK(s.hits() == 40);
 }
 
-TEST_CASE("Errors never contain the token, even when the cloud echoes it") {
+TEST_CASE("Errors never contain the token even when the cloud echoes it") {
   const std::string token = "gAAAAABsecret-token-value-1234567890";
   ScriptedServer s;
   s.server.Get("/v2.0/networks", [&](const httplib::Request& req, httplib::Response& res) {
