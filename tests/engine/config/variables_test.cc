@@ -163,9 +163,6 @@ TEST_CASE("config_hash is stable across loads and changes when a file changes") 
   CHECK((*c)->config_hash() != (*a)->config_hash());
 }
 
-}  // namespace
-}  // namespace capstan
-
 TEST_CASE("a --var-file inside the stack directory is not read as a stack file") {
   TempStack t;
   t.Write("main.yaml", kVars);
@@ -178,3 +175,6 @@ TEST_CASE("a --var-file inside the stack directory is not read as a stack file")
   CHECK((*r)->variables().at("name") == "from-file-in-dir");
   CHECK((*r)->files().size() == 1);
 }
+
+}  // namespace
+}  // namespace capstan
