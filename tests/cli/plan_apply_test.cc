@@ -38,7 +38,7 @@ TEST_CASE("plan on empty state shows creates and exits 2 with --detailed-exitcod
   CHECK_NOTHROW(nlohmann::json::parse(j.out));
 }
 
-TEST_CASE("apply --auto-approve creates the files; the next plan has no changes", "[cli]") {
+TEST_CASE("apply --auto-approve creates the files and the next plan has no changes", "[cli]") {
   Sandbox sb;
   sb.Write("stack.yaml", kBasicStack);
   RunResult r = sb.Run({"apply", "--auto-approve"});
@@ -123,7 +123,7 @@ TEST_CASE("an out-of-band edit shows as drift (exit 2) naming the attribute", "[
   CHECK(sb.Read("out/multi-a.txt") == "alpha\n");
 }
 
-TEST_CASE("plan --out then apply PLANFILE; a stale plan file is refused", "[cli]") {
+TEST_CASE("plan --out then apply PLANFILE works and a stale plan file is refused", "[cli]") {
   Sandbox sb;
   sb.Write("stack.yaml", kBasicStack);
   RunResult p = sb.Run({"plan", "--out", "first.plan"});
