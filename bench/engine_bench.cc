@@ -2,8 +2,10 @@
 //
 /// Runs one phase per process so peak RSS (getrusage ru_maxrss) belongs to that phase:
 ///   engine_bench validate DIR          load + graph + topological order
-///   engine_bench plan DIR              seed state as if applied (one bulk transaction,
-///                                      not timed), then time MakePlan without refresh
+///   engine_bench seed DIR              apply the stack against the in-memory provider with
+///                                      no latency, leaving DIR/bench-state.db behind
+///   engine_bench plan DIR              (after seed) time MakePlan without refresh from
+///                                      that applied state: a no-change plan
 ///   engine_bench apply DIR LATENCY_MS PARALLELISM
 ///                                      plan + apply against the in-memory provider with
 ///                                      LATENCY_MS per call; prints the critical-path bound
@@ -20,7 +22,6 @@
 #include "engine/graph.h"
 #include "engine/ops/applier.h"
 #include "engine/ops/planner.h"
-#include "state/bulk.h"
 #include "tests/fakes/memory_provider.h"
 
 using namespace capstan;
@@ -58,15 +59,18 @@ int CriticalPath(const Plan& plan) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: engine_bench validate|plan|apply DIR [LATENCY_MS PARALLELISM]\n");
+    std::fprintf(stderr,
+                 "usage: engine_bench validate|seed|plan|apply DIR [LATENCY_MS PARALLELISM]\n");
     return 2;
   }
   std::string phase = argv[1], dir = argv[2];
   setenv("CAPSTAN_STATE_KEY", "bench-key", 1);
   std::string state = dir + "/bench-state.db";
-  std::filesystem::remove(state);
-  std::filesystem::remove(state + "-wal");
-  std::filesystem::remove(state + "-shm");
+  if (phase != "plan") {
+    std::filesystem::remove(state);
+    std::filesystem::remove(state + "-wal");
+    std::filesystem::remove(state + "-shm");
+  }
 
   auto cloud = std::make_shared<MemoryCloud>();
   ProviderRegistry registry;
@@ -85,45 +89,30 @@ int main(int argc, char** argv) {
     DepGraph g(ws.value()->config()->vertices());
     auto order = g.TopologicalOrder();
     if (!order.ok()) return Fail(order.diags());
-    std::printf("phase=validate vertices=%zu load_s=%.3f total_s=%.3f peak_rss_mb=%ld\n",
-                g.size(), load_s, Since(t0), PeakRssMb());
+    std::printf("phase=validate vertices=%zu load_s=%.3f total_s=%.3f peak_rss_mb=%ld\n", g.size(),
+                load_s, Since(t0), PeakRssMb());
     return 0;
   }
 
   PlanOptions po;
   po.refresh = false;
+  if (phase == "seed") {
+    auto plan = MakePlan(*ws.value(), po);
+    if (!plan.ok()) return Fail(plan.diags());
+    ApplyOptions ao;
+    auto report = ApplyPlan(*ws.value(), plan.value(), ao);
+    if (!report.ok()) return Fail(report.diags());
+    std::printf("phase=seed created=%d seed_s=%.3f\n", report->created, Since(t0));
+    return report->ok() ? 0 : 1;
+  }
   if (phase == "plan") {
-    // Seed the state as an apply would have left it, in one transaction (not timed).
-    auto first = MakePlan(*ws.value(), po);
-    if (!first.ok()) return Fail(first.diags());
-    std::vector<InstanceState> seeded;
-    int n = 0;
-    for (const auto& c : first->changes) {
-      InstanceState inst;
-      inst.address = c.address;
-      inst.type = c.type;
-      inst.provider = c.provider;
-      inst.id = "id-" + std::to_string(n++);
-      inst.attributes = c.after;
-      for (auto it = inst.attributes.begin(); it != inst.attributes.end(); ++it) {
-        if (IsUnknown(it.value())) it.value() = "known-" + std::to_string(n);
-      }
-      inst.dependencies = c.dependencies;
-      seeded.push_back(std::move(inst));
-    }
-    Status st = PutInstances(ws.value()->state(), ws.value()->stack(), std::move(seeded));
-    if (st.HasErrors()) return Fail(st);
-    ws.value().reset();
-    auto t1 = Clock::now();
-    auto ws2 = Workspace::Open(wo);
-    if (!ws2.ok()) return Fail(ws2.diags());
-    auto plan = MakePlan(*ws2.value(), po);
+    auto plan = MakePlan(*ws.value(), po);
     if (!plan.ok()) return Fail(plan.diags());
     auto s = plan->Summary();
     std::printf(
-        "phase=plan instances=%zu changes(add/change/destroy)=%d/%d/%d plan_s=%.3f "
-        "peak_rss_mb=%ld\n",
-        plan->changes.size(), s.add, s.change, s.destroy, Since(t1), PeakRssMb());
+        "phase=plan instances=%zu changes(add/change/destroy)=%d/%d/%d load_s=%.3f "
+        "total_s=%.3f peak_rss_mb=%ld\n",
+        plan->changes.size(), s.add, s.change, s.destroy, load_s, Since(t0), PeakRssMb());
     return 0;
   }
 

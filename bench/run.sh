@@ -14,6 +14,7 @@ for shape in chain fan foreach mixed; do
     d="$work/$shape-$n"; mkdir -p "$d"
     "$gen" --shape "$shape" --count "$n" --type mem.thing --out "$d" | sed "s/^/stackgen $shape $n: /"
     "$eng" validate "$d" | sed "s/^/$shape $n: /"
+    "$eng" seed "$d" | sed "s/^/$shape $n: /"
     "$eng" plan "$d" | sed "s/^/$shape $n: /"
   done
 done

@@ -46,12 +46,12 @@ struct Vertex {
   /// Resources: the instance address. Others: a display name such as
   /// `module.net["a"].var.cidr`, `module.net["a"].output.id`, `output.kubeconfig`.
   Address address;
-  std::string name;      ///< Display name (address.ToString() for resources).
-  std::string type;      ///< Resources: "provider.kind".
-  std::string provider;  ///< Resources: the provider configuration name ("openstack").
-  Lifecycle lifecycle;   ///< Resources.
-  bool sensitive = false;  ///< Outputs/variables declared sensitive.
-  SourceLocation where;    ///< The resource/output/variable key in its file.
+  std::string name;           ///< Display name (address.ToString() for resources).
+  std::string type;           ///< Resources: "provider.kind".
+  std::string provider;       ///< Resources: the provider configuration name ("openstack").
+  Lifecycle lifecycle;        ///< Resources.
+  bool sensitive = false;     ///< Outputs/variables declared sensitive.
+  SourceLocation where;       ///< The resource/output/variable key in its file.
   std::vector<DepEdge> deps;  ///< Sorted by `to`, no duplicates.
 };
 

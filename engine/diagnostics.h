@@ -29,11 +29,11 @@ enum class Severity { kError, kWarning };
 
 struct Diagnostic {
   Severity severity = Severity::kError;
-  std::string summary;     ///< One line, no trailing period.
-  std::string detail;      ///< Optional paragraph: cause, the cloud's own message, a hint.
-  SourceLocation where;    ///< Set for configuration errors.
-  std::string key;         ///< The offending key path, e.g. "resources.net.properties.cidr".
-  std::string address;     ///< The resource address for provider/apply errors.
+  std::string summary;   ///< One line, no trailing period.
+  std::string detail;    ///< Optional paragraph: cause, the cloud's own message, a hint.
+  SourceLocation where;  ///< Set for configuration errors.
+  std::string key;       ///< The offending key path, e.g. "resources.net.properties.cidr".
+  std::string address;   ///< The resource address for provider/apply errors.
 
   /// Human form: "file:3:7: error: summary (key: k)\n  detail" or
   /// "error: module.x.openstack.server.mgmt: summary\n  detail".

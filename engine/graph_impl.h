@@ -41,7 +41,7 @@ struct GraphVertexInfo {
 struct DepGraphData {
   BoostDepGraph g;
   std::vector<GraphVertexInfo> info;  ///< By position.
-  std::vector<int> index_of;     ///< By id; -1 where no vertex has that id.
+  std::vector<int> index_of;          ///< By id; -1 where no vertex has that id.
 
   /// Position of `id`, or -1 when no vertex has it.
   int IndexOf(int id) const {

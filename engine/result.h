@@ -17,9 +17,9 @@ using Status = Diagnostics;
 template <typename T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}            // NOLINT: implicit by design
   Result(Diagnostics diags) : diags_(std::move(diags)) {}  // NOLINT
-  Result(Diagnostic d) { diags_.Add(std::move(d)); }  // NOLINT
+  Result(Diagnostic d) { diags_.Add(std::move(d)); }       // NOLINT
 
   /// A failed result with one error.
   static Result Fail(std::string summary, std::string detail = {}) {

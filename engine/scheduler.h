@@ -22,7 +22,7 @@
 namespace capstan {
 
 struct Job {
-  int id = 0;             ///< Index in the jobs vector.
+  int id = 0;              ///< Index in the jobs vector.
   std::vector<int> after;  ///< Ids that must succeed first.
   std::string pool;        ///< "" = only the global limit.
   double weight = 1.0;     ///< Expected cost, for critical-path priority.

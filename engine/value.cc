@@ -8,9 +8,7 @@ constexpr const char* kUnknownKey = "__capstan_unknown__";
 
 Value Unknown() { return Value{{kUnknownKey, true}}; }
 
-bool IsUnknown(const Value& v) {
-  return v.is_object() && v.size() == 1 && v.contains(kUnknownKey);
-}
+bool IsUnknown(const Value& v) { return v.is_object() && v.size() == 1 && v.contains(kUnknownKey); }
 
 bool ContainsUnknown(const Value& v) {
   if (IsUnknown(v)) return true;

@@ -138,7 +138,8 @@ Status ParseParts(std::string_view text, std::vector<ModuleStep>* module, std::s
 }  // namespace
 
 std::string KeyToString(const InstanceKey& key) {
-  if (std::holds_alternative<int64_t>(key)) return "[" + std::to_string(std::get<int64_t>(key)) + "]";
+  if (std::holds_alternative<int64_t>(key))
+    return "[" + std::to_string(std::get<int64_t>(key)) + "]";
   if (std::holds_alternative<std::string>(key)) {
     return "[" + nlohmann::json(std::get<std::string>(key)).dump() + "]";
   }
@@ -165,8 +166,8 @@ Address Address::WithoutKey() const {
 Result<Address> Address::Parse(std::string_view text) {
   Address a;
   bool has_key = false, last_keyless = false, resource = false;
-  Status st = ParseParts(text, &a.module, &a.type, &a.name, &a.key, &has_key, &last_keyless,
-                         &resource);
+  Status st =
+      ParseParts(text, &a.module, &a.type, &a.name, &a.key, &has_key, &last_keyless, &resource);
   if (st.HasErrors()) return st;
   if (!resource) {
     return Result<Address>::Fail("Invalid address \"" + std::string(text) + "\"",
@@ -178,8 +179,8 @@ Result<Address> Address::Parse(std::string_view text) {
 Result<Target> Target::Parse(std::string_view text) {
   Target t;
   bool resource = false;
-  Status st = ParseParts(text, &t.module, &t.type, &t.name, &t.key, &t.has_key,
-                         &t.module_keyless, &resource);
+  Status st = ParseParts(text, &t.module, &t.type, &t.name, &t.key, &t.has_key, &t.module_keyless,
+                         &resource);
   if (st.HasErrors()) return st;
   if (resource) t.module_keyless = false;
   return t;

@@ -90,22 +90,21 @@ Diagnostics ValidateProperties(const ResourceSchema& schema, const Value& props)
           hint = "Did you mean \"" + cand.name + "\"?";
         }
       }
-      std::string summary = a ? "\"" + it.key() + "\" is computed by " + schema.type +
-                                    " and cannot be set"
-                              : "Unsupported property \"" + it.key() + "\" for " + schema.type;
+      std::string summary =
+          a ? "\"" + it.key() + "\" is computed by " + schema.type + " and cannot be set"
+            : "Unsupported property \"" + it.key() + "\" for " + schema.type;
       d.Error(summary, hint).key = "properties." + it.key();
       continue;
     }
     if (!TypeMatches(a->type, it.value())) {
       d.Error("Property \"" + it.key() + "\" of " + schema.type + " must be a " +
-                  AttrTypeName(a->type) + ", got " + it.value().type_name())
+              AttrTypeName(a->type) + ", got " + it.value().type_name())
           .key = "properties." + it.key();
     }
   }
   for (const auto& a : schema.attributes) {
     if (a.required && (!props.contains(a.name) || props[a.name].is_null())) {
-      d.Error("Missing required property \"" + a.name + "\" for " + schema.type,
-              a.description)
+      d.Error("Missing required property \"" + a.name + "\" for " + schema.type, a.description)
           .key = "properties." + a.name;
     }
   }

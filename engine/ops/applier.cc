@@ -76,8 +76,7 @@ class Runner {
          ApplyValues& values)
       : ws_(ws), plan_(plan), run_id_(run_id), sched_(sched), values_(values) {}
 
-  bool Run(const ExecNode& node, ApplyReport& report, std::mutex& report_mu,
-           Clock::time_point t0) {
+  bool Run(const ExecNode& node, ApplyReport& report, std::mutex& report_mu, Clock::time_point t0) {
     const ResourceChange& c = plan_.changes[node.change];
     std::string addr = c.address.ToString();
     const char* verb = Verb(node.op);
@@ -86,8 +85,8 @@ class Runner {
     Status st = Execute(node, c, addr);
     double secs = SecondsSince(started);
     std::lock_guard<std::mutex> lock(report_mu);
-    report.timings.push_back({addr, verb, std::chrono::duration<double>(started - t0).count(), secs,
-                              !st.HasErrors()});
+    report.timings.push_back(
+        {addr, verb, std::chrono::duration<double>(started - t0).count(), secs, !st.HasErrors()});
     if (st.HasErrors()) {
       ++report.failed;
       for (auto d : st.items()) {
@@ -124,7 +123,8 @@ class Runner {
     ctx.stack = ws_.stack();
     ctx.address = c.address;
     ctx.cancel = sched_.cancel_flag();
-    if (node.op == OpKind::kCreate && c.action == Action::kCreateThenDelete) ctx.replacing_id = c.id;
+    if (node.op == OpKind::kCreate && c.action == Action::kCreateThenDelete)
+      ctx.replacing_id = c.id;
     ctx.progress = [&](const std::string& msg) {
       ws_.events().OnEvent(Event::Of(Event::Kind::kOpProgress, addr, Verb(node.op), msg));
     };
@@ -270,7 +270,8 @@ Result<ApplyReport> ApplyPlan(Workspace& ws, const Plan& plan, const ApplyOption
     j.after = n.after;
     j.pool = plan.changes[n.change].provider;
     auto p = ws.GetProvider(j.pool);
-    if (p.ok() && p.value()->MaxConcurrency() > 0) sopts.pools[j.pool] = p.value()->MaxConcurrency();
+    if (p.ok() && p.value()->MaxConcurrency() > 0)
+      sopts.pools[j.pool] = p.value()->MaxConcurrency();
     jobs.push_back(std::move(j));
   }
   Scheduler sched(sopts);
@@ -278,17 +279,16 @@ Result<ApplyReport> ApplyPlan(Workspace& ws, const Plan& plan, const ApplyOption
   Runner runner(ws, plan, record.id, sched, values);
   std::mutex report_mu;
   interrupts::SetActive(&sched);
-  ScheduleResult sr = sched.Run(jobs, [&](const Job& job) {
-    return runner.Run(plan.exec[job.id], report, report_mu, t0);
-  });
+  ScheduleResult sr = sched.Run(
+      jobs, [&](const Job& job) { return runner.Run(plan.exec[job.id], report, report_mu, t0); });
   interrupts::SetActive(nullptr);
   report.interrupted = sr.interrupted;
   for (size_t i = 0; i < sr.outcomes.size(); ++i) {
     const ResourceChange& c = plan.changes[plan.exec[i].change];
     if (sr.outcomes[i] == JobOutcome::kSkipped) {
       ++report.skipped;
-      ws.events().OnEvent(Event::Of(Event::Kind::kOpSkipped, c.address.ToString(), Verb(plan.exec[i].op),
-                           "skipped: a dependency failed"));
+      ws.events().OnEvent(Event::Of(Event::Kind::kOpSkipped, c.address.ToString(),
+                                    Verb(plan.exec[i].op), "skipped: a dependency failed"));
     } else if (sr.outcomes[i] == JobOutcome::kNotStarted) {
       ++report.not_started;
     }

@@ -92,8 +92,7 @@ Result<VertexValue> ApplyValues::PropertiesFor(const ResourceChange& c, const Re
         bool secret = out.sensitive.count(it.key()) > 0;
         d.ErrorFor(addr, "Value of \"" + it.key() + "\" differs from the plan",
                    secret ? std::string("(sensitive values not shown)")
-                          : "Planned " + RenderValue(planned) + ", now " +
-                                RenderValue(it.value()) +
+                          : "Planned " + RenderValue(planned) + ", now " + RenderValue(it.value()) +
                                 ". Something changed between plan and apply; plan again.");
       }
     }

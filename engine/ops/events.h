@@ -12,15 +12,15 @@ namespace capstan {
 
 struct Event {
   enum class Kind {
-    kRefreshStart,    ///< address: refreshing one instance
-    kRefreshDone,     ///< address
-    kOpStart,         ///< address + action ("create", "update", "delete", ...)
-    kOpProgress,      ///< address + message (provider sub-step)
-    kOpDone,          ///< address + action + elapsed_seconds + id
-    kOpFailed,        ///< address + action + message (the error) + elapsed_seconds
-    kOpSkipped,       ///< address + action + message ("a dependency failed")
-    kWarning,         ///< message
-    kInterrupted,     ///< message: first Ctrl-C received, draining
+    kRefreshStart,  ///< address: refreshing one instance
+    kRefreshDone,   ///< address
+    kOpStart,       ///< address + action ("create", "update", "delete", ...)
+    kOpProgress,    ///< address + message (provider sub-step)
+    kOpDone,        ///< address + action + elapsed_seconds + id
+    kOpFailed,      ///< address + action + message (the error) + elapsed_seconds
+    kOpSkipped,     ///< address + action + message ("a dependency failed")
+    kWarning,       ///< message
+    kInterrupted,   ///< message: first Ctrl-C received, draining
   };
   Kind kind = Kind::kWarning;
   std::string address;

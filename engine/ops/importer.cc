@@ -3,8 +3,7 @@
 
 namespace capstan {
 
-Result<InstanceState> ImportResource(Workspace& ws, const Address& address,
-                                     const std::string& id) {
+Result<InstanceState> ImportResource(Workspace& ws, const Address& address, const std::string& id) {
   const StackConfig* config = ws.config();
   std::string addr = address.ToString();
   int v = config ? config->FindResource(address) : -1;
@@ -17,9 +16,9 @@ Result<InstanceState> ImportResource(Workspace& ws, const Address& address,
   auto state = ws.state().Load(ws.stack());
   if (!state.ok()) return state.diags();
   if (state->Find(address)) {
-    return Result<InstanceState>::Fail(addr + " is already managed",
-                                       "Remove it with `capstan state rm " + addr +
-                                           "` first if you mean to re-import it.");
+    return Result<InstanceState>::Fail(
+        addr + " is already managed",
+        "Remove it with `capstan state rm " + addr + "` first if you mean to re-import it.");
   }
   auto type = ws.GetType(vx.provider, vx.type);
   if (!type.ok()) return type.diags();

@@ -60,7 +60,7 @@ void ApplyTargeting(std::vector<ResourceChange>& changes, const PlanOptions& opt
   std::vector<std::vector<size_t>> deps(changes.size()), rdeps(changes.size());
   for (size_t i = 0; i < changes.size(); ++i) {
     const auto& list = changes[i].action == Action::kDelete ? changes[i].prior_dependencies
-                                                             : changes[i].dependencies;
+                                                            : changes[i].dependencies;
     for (const auto& d : list) {
       auto it = index.find(d);
       if (it == index.end()) continue;
@@ -166,10 +166,11 @@ Result<Plan> MakePlan(Workspace& ws, const PlanOptions& opts) {
 
   auto journal = ws.state().OpenJournal(ws.stack());
   if (journal.ok() && !journal->empty()) {
-    ws.events().OnEvent(Event::Of(Event::Kind::kWarning, "", "",
-                         std::to_string(journal->size()) +
-                             " operation(s) of an earlier run were interrupted; their objects "
-                             "are looked up and adopted instead of created again"));
+    ws.events().OnEvent(
+        Event::Of(Event::Kind::kWarning, "", "",
+                  std::to_string(journal->size()) +
+                      " operation(s) of an earlier run were interrupted; their objects "
+                      "are looked up and adopted instead of created again"));
   }
 
   // 1. Refresh.
@@ -340,9 +341,9 @@ Result<Plan> MakePlan(Workspace& ws, const PlanOptions& opts) {
     Diagnostic& d = diags.ErrorAt(
         where, "lifecycle.prevent_destroy", "Instance cannot be destroyed: " + addr,
         "The plan would " + std::string(ActionName(c.action)) + " " + addr +
-            (c.replace_because.empty() ? std::string()
-                                       : " because " + c.replace_because.front() +
-                                             " changed (it forces replacement)") +
+            (c.replace_because.empty()
+                 ? std::string()
+                 : " because " + c.replace_because.front() + " changed (it forces replacement)") +
             ", but lifecycle.prevent_destroy is set. Change the configuration, or set "
             "prevent_destroy to false if this is intended.");
     d.address = addr;

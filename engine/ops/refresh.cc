@@ -48,8 +48,7 @@ std::vector<AttributeChange> CompareAttributes(const Value& before, const Value&
 }
 
 RefreshResult Refresh(Workspace& ws, const std::vector<InstanceState>& instances,
-                      const std::map<std::string, std::set<std::string>>& ignore,
-                      int parallelism) {
+                      const std::map<std::string, std::set<std::string>>& ignore, int parallelism) {
   RefreshResult result;
   // Group by provider and type, then cut into chunks.
   std::map<std::pair<std::string, std::string>, std::vector<size_t>> groups;
@@ -155,8 +154,8 @@ RefreshResult Refresh(Workspace& ws, const std::vector<InstanceState>& instances
     DriftEntry e;
     e.address = prior.address;
     e.type = prior.type;
-    e.attributes = CompareAttributes(prior.attributes, now.attributes, prior.sensitive, ignored,
-                                     &e.ignored);
+    e.attributes =
+        CompareAttributes(prior.attributes, now.attributes, prior.sensitive, ignored, &e.ignored);
     if (!e.attributes.empty()) result.drift.push_back(std::move(e));
     result.instances.push_back(std::move(now));
   }

@@ -26,8 +26,7 @@ struct RefreshResult {
 
 /// `ignore` maps an address to the attributes its lifecycle ignores ("*" = all).
 RefreshResult Refresh(Workspace& ws, const std::vector<InstanceState>& instances,
-                      const std::map<std::string, std::set<std::string>>& ignore,
-                      int parallelism);
+                      const std::map<std::string, std::set<std::string>>& ignore, int parallelism);
 
 /// The attribute-level difference between two attribute objects (top-level keys),
 /// skipping `ignored` names (which are reported in *skipped).

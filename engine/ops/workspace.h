@@ -26,7 +26,7 @@ struct WorkspaceOptions {
   /// Skip loading the configuration (state-only commands). `stack` must then be set
   /// or the database must hold exactly one stack.
   bool need_config = true;
-  std::string stack;  ///< Overrides the stack name (state-only commands).
+  std::string stack;                     ///< Overrides the stack name (state-only commands).
   ProviderRegistry* registry = nullptr;  ///< nullptr: ProviderRegistry::Builtin().
   EventSink* events = nullptr;           ///< nullptr: discard.
 };

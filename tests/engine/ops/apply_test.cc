@@ -85,8 +85,7 @@ TEST_CASE("a failed create skips its dependents and lets independent branches fi
   CHECK(f.State().instances.size() == 4);
 }
 
-TEST_CASE("apply never runs more provider calls at once than the parallelism",
-          "[ops][apply]") {
+TEST_CASE("apply never runs more provider calls at once than the parallelism", "[ops][apply]") {
   OpsFixture f;
   f.WriteStack(R"(
 stack: wide

@@ -26,9 +26,7 @@ class OpsFixture {
   }
   ~OpsFixture() { std::filesystem::remove_all(dir_); }
 
-  void WriteStack(const std::string& yaml) {
-    std::ofstream(dir_ + "/stack.yaml") << yaml;
-  }
+  void WriteStack(const std::string& yaml) { std::ofstream(dir_ + "/stack.yaml") << yaml; }
 
   /// A fresh workspace (reloads the stack file, reopens the state).
   std::unique_ptr<Workspace> Open(std::vector<std::pair<std::string, std::string>> vars = {}) {
