@@ -52,19 +52,8 @@ class LeaseKeeper {
   std::thread thread_;
 };
 
-const char* Verb(OpKind k) {
-  switch (k) {
-    case OpKind::kCreate:
-      return "create";
-    case OpKind::kUpdate:
-      return "update";
-    case OpKind::kDelete:
-      return "delete";
-    case OpKind::kDeleteDeposed:
-      return "delete deposed";
-  }
-  return "?";
-}
+/// The action name events and the journal carry: the plan format's op names.
+const char* Verb(OpKind k) { return OpKindName(k); }
 
 /// The deposed key given to the old object of a create_before_destroy replacement:
 /// derived from its id so a re-run after a crash finds the same row.
