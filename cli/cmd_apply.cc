@@ -35,21 +35,10 @@ std::vector<std::string> PlanVarsAsArgs(const Plan& plan) {
 
 int RunApply(const ApplyArgs& args, Context& ctx) {
   interrupts::Install();
-  std::unique_ptr<EventSink> sink;
-  JsonEventPrinter* json = nullptr;
-  if (args.plan.json) {
-    auto j = std::make_unique<JsonEventPrinter>(std::cout);
-    json = j.get();
-    sink = std::move(j);
-  } else {
-    sink = std::make_unique<HumanEventPrinter>(std::cout, std::cerr,
-                                               UseColor(ctx.global, STDOUT_FILENO));
-  }
-  auto fail = [&](const Diagnostics& d) {
-    PrintDiagnostics(ctx.global, d);
-    if (json) json->Emit({{"type", "diagnostics"}, {"diagnostics", DiagnosticsToJson(d)}});
-    return kExitError;
-  };
+  RunSinks out = MakeRunSinks(ctx, args.plan.json);
+  std::unique_ptr<EventSink>& sink = out.sink;
+  JsonEventPrinter* json = out.json;
+  auto fail = [&](const Diagnostics& d) { return out.Fail(ctx, d); };
   ApplyWording wording{
       "apply",
       "Do you want to perform these actions? Only 'yes' will be accepted:", "Apply complete!"};

@@ -21,21 +21,10 @@ struct DestroyArgs {
 
 int RunDestroy(const DestroyArgs& args, Context& ctx) {
   interrupts::Install();
-  std::unique_ptr<EventSink> sink;
-  JsonEventPrinter* json = nullptr;
-  if (args.plan.json) {
-    auto j = std::make_unique<JsonEventPrinter>(std::cout);
-    json = j.get();
-    sink = std::move(j);
-  } else {
-    sink = std::make_unique<HumanEventPrinter>(std::cout, std::cerr,
-                                               UseColor(ctx.global, STDOUT_FILENO));
-  }
-  auto fail = [&](const Diagnostics& d) {
-    PrintDiagnostics(ctx.global, d);
-    if (json) json->Emit({{"type", "diagnostics"}, {"diagnostics", DiagnosticsToJson(d)}});
-    return kExitError;
-  };
+  RunSinks out = MakeRunSinks(ctx, args.plan.json);
+  std::unique_ptr<EventSink>& sink = out.sink;
+  JsonEventPrinter* json = out.json;
+  auto fail = [&](const Diagnostics& d) { return out.Fail(ctx, d); };
   auto po = MakePlanOptions(args.plan, PlanMode::kDestroy);
   if (!po) return fail(po.diags());
   auto ws = OpenWorkspace(args.plan.stack, /*need_config=*/true, sink.get());

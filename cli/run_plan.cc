@@ -143,4 +143,23 @@ int ConfirmAndApply(Context& ctx, Workspace& ws, const Plan& plan, const PlanArg
   return kExitError;
 }
 
+RunSinks MakeRunSinks(const Context& ctx, bool json) {
+  RunSinks out;
+  if (json) {
+    auto j = std::make_unique<JsonEventPrinter>(std::cout);
+    out.json = j.get();
+    out.sink = std::move(j);
+  } else {
+    out.sink = std::make_unique<HumanEventPrinter>(std::cout, std::cerr,
+                                                   UseColor(ctx.global, STDOUT_FILENO));
+  }
+  return out;
+}
+
+int RunSinks::Fail(const Context& ctx, const Diagnostics& d) const {
+  PrintDiagnostics(ctx.global, d);
+  if (json) json->Emit({{"type", "diagnostics"}, {"diagnostics", DiagnosticsToJson(d)}});
+  return kExitError;
+}
+
 }  // namespace capstan::cli

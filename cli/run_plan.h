@@ -6,6 +6,7 @@
 /// interrupt handling and the summary line cannot drift apart between commands.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "cli/common.h"
@@ -49,6 +50,16 @@ struct ApplyWording {
 int ConfirmAndApply(Context& ctx, Workspace& ws, const Plan& plan, const PlanArgs& args,
                     const ApplyWording& wording, bool auto_approve, EventSink& sink,
                     JsonEventPrinter* json);
+
+/// Where apply/destroy report: a human or JSON-lines event sink, and a failure path that
+/// prints diagnostics in the same view.
+struct RunSinks {
+  std::unique_ptr<EventSink> sink;
+  JsonEventPrinter* json = nullptr;  ///< Set in the --json view.
+  /// Prints `d` (and emits it as a JSON event in the --json view); returns kExitError.
+  int Fail(const Context& ctx, const Diagnostics& d) const;
+};
+RunSinks MakeRunSinks(const Context& ctx, bool json);
 
 /// Prints root outputs from state after a successful apply ("Outputs:" block).
 void PrintOutputs(Workspace& ws);
