@@ -73,20 +73,7 @@ int RunApply(const ApplyArgs& args, Context& ctx) {
     return ConfirmAndApply(ctx, *ws, *plan, p, wording, /*auto_approve=*/true, *sink, json);
   }
 
-  auto po = MakePlanOptions(args.plan, PlanMode::kNormal);
-  if (!po) return fail(po.diags());
-  auto ws = OpenWorkspace(args.plan.stack, /*need_config=*/true, sink.get());
-  if (!ws) return fail(ws.diags());
-  WarnTargeting(ctx, args.plan);
-  auto plan = MakePlan(**ws, *po);
-  if (!plan) return fail(plan.diags());
-  PrintDiagnostics(ctx.global, plan.diags());
-  if (json) {
-    json->Emit({{"type", "plan"}, {"plan", PlanToJson(*plan)}});
-  } else if (plan->HasChanges()) {
-    PrintPlanHuman(ctx, *plan);
-  }
-  return ConfirmAndApply(ctx, **ws, *plan, args.plan, wording, args.auto_approve, *sink, json);
+  return PlanShowAndApply(ctx, args.plan, PlanMode::kNormal, wording, args.auto_approve, out);
 }
 
 }  // namespace

@@ -22,27 +22,11 @@ struct DestroyArgs {
 int RunDestroy(const DestroyArgs& args, Context& ctx) {
   interrupts::Install();
   RunSinks out = MakeRunSinks(ctx, args.plan.json);
-  std::unique_ptr<EventSink>& sink = out.sink;
-  JsonEventPrinter* json = out.json;
-  auto fail = [&](const Diagnostics& d) { return out.Fail(ctx, d); };
-  auto po = MakePlanOptions(args.plan, PlanMode::kDestroy);
-  if (!po) return fail(po.diags());
-  auto ws = OpenWorkspace(args.plan.stack, /*need_config=*/true, sink.get());
-  if (!ws) return fail(ws.diags());
-  WarnTargeting(ctx, args.plan);
-  auto plan = MakePlan(**ws, *po);
-  if (!plan) return fail(plan.diags());
-  PrintDiagnostics(ctx.global, plan.diags());
-  if (json) {
-    json->Emit({{"type", "plan"}, {"plan", PlanToJson(*plan)}});
-  } else if (plan->HasChanges()) {
-    PrintPlanHuman(ctx, *plan);
-  }
   ApplyWording wording{"destroy",
                        "Do you really want to destroy all these objects? There is no undo. "
                        "Only 'yes' will be accepted:",
                        "Destroy complete!"};
-  return ConfirmAndApply(ctx, **ws, *plan, args.plan, wording, args.auto_approve, *sink, json);
+  return PlanShowAndApply(ctx, args.plan, PlanMode::kDestroy, wording, args.auto_approve, out);
 }
 
 }  // namespace

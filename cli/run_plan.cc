@@ -162,4 +162,23 @@ int RunSinks::Fail(const Context& ctx, const Diagnostics& d) const {
   return kExitError;
 }
 
+int PlanShowAndApply(Context& ctx, const PlanArgs& args, PlanMode mode, const ApplyWording& wording,
+                     bool auto_approve, RunSinks& out) {
+  auto fail = [&](const Diagnostics& d) { return out.Fail(ctx, d); };
+  auto po = MakePlanOptions(args, mode);
+  if (!po) return fail(po.diags());
+  auto ws = OpenWorkspace(args.stack, /*need_config=*/true, out.sink.get());
+  if (!ws) return fail(ws.diags());
+  WarnTargeting(ctx, args);
+  auto plan = MakePlan(**ws, *po);
+  if (!plan) return fail(plan.diags());
+  PrintDiagnostics(ctx.global, plan.diags());
+  if (out.json) {
+    out.json->Emit({{"type", "plan"}, {"plan", PlanToJson(*plan)}});
+  } else if (plan->HasChanges()) {
+    PrintPlanHuman(ctx, *plan);
+  }
+  return ConfirmAndApply(ctx, **ws, *plan, args, wording, auto_approve, *out.sink, out.json);
+}
+
 }  // namespace capstan::cli

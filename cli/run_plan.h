@@ -61,6 +61,11 @@ struct RunSinks {
 };
 RunSinks MakeRunSinks(const Context& ctx, bool json);
 
+/// The no-plan-file path of apply and destroy: plan in `mode`, show it (human or JSON),
+/// then ConfirmAndApply. Returns the exit code.
+int PlanShowAndApply(Context& ctx, const PlanArgs& args, PlanMode mode, const ApplyWording& wording,
+                     bool auto_approve, RunSinks& out);
+
 /// Prints root outputs from state after a successful apply ("Outputs:" block).
 void PrintOutputs(Workspace& ws);
 
