@@ -3,6 +3,7 @@
 /// A function-local static, built on first use (thread-safe since C++11), so no static
 /// initialisation order problems and no registration side effects hidden in other files.
 #include "providers/local/local_provider.h"
+#include "providers/openstack/os_provider.h"
 #include "providers/provider.h"
 
 namespace capstan {
@@ -11,7 +12,8 @@ ProviderRegistry& ProviderRegistry::Builtin() {
   static ProviderRegistry* registry = [] {
     auto* r = new ProviderRegistry();
     r->Register("local", [] { return NewLocalProvider(); });
-    // Add further built-in providers (openstack, kubernetes, capi, host) here.
+    r->Register("openstack", [] { return NewOpenStackProvider(); });
+    // Add further built-in providers (kubernetes, capi, host) here.
     return r;
   }();
   return *registry;

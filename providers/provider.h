@@ -46,6 +46,16 @@ struct CallContext {
   /// For the create of a create_before_destroy replacement: the id of the object being
   /// replaced. It carries the same ownership marks, and must NOT be adopted.
   std::string replacing_id;
+  /// For ReadMany: addresses[i] is the address of priors[i] (`address` is then empty).
+  std::vector<Address> addresses;
+
+  /// This context narrowed to the i-th instance of a ReadMany call.
+  CallContext ForInstance(size_t i) const {
+    CallContext c = *this;
+    if (i < addresses.size()) c.address = addresses[i];
+    c.addresses.clear();
+    return c;
+  }
 
   bool cancelled() const { return cancel && cancel->load(); }
   void Progress(const std::string& s) const {

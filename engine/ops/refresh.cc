@@ -104,6 +104,7 @@ RefreshResult Refresh(Workspace& ws, const std::vector<InstanceState>& instances
     CallContext ctx;
     ctx.stack = ws.stack();
     ctx.cancel = sched.cancel_flag();
+    for (size_t m : c.members) ctx.addresses.push_back(instances[m].address);
     auto answers = type.value()->ReadMany(ctx, priors);
     std::lock_guard<std::mutex> lock(mu);
     for (size_t k = 0; k < c.members.size(); ++k) {

@@ -139,6 +139,9 @@ std::string UrlPath(const std::string& url);
 /// Authorization, X-Subject-Token, X-Service-Token) found in `text` by "<redacted>".
 std::string RedactSecrets(std::string text, const HttpRequest& request);
 
+/// Percent-encodes a URL query parameter value (RFC 3986 unreserved kept).
+std::string PercentEncode(const std::string& s);
+
 /// True for statuses retried unconditionally: 429, 500, 502, 503, 504.
 bool IsRetriableStatus(int status);
 

@@ -81,21 +81,6 @@ std::string QueryParam(const std::string& url, const std::string& name) {
   return {};
 }
 
-std::string PercentEncode(const std::string& s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 /// `url` with query parameter `name` set to `value` (replaced when present).
 std::string SetQueryParam(const std::string& url, const std::string& name,
                           const std::string& value) {
@@ -176,6 +161,21 @@ std::string NextUrl(const Value& page, const std::string& key, const std::string
 }
 
 }  // namespace
+
+std::string PercentEncode(const std::string& s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
 
 Result<Value> SendJson(HttpClient& client, const HttpRequest& request,
                        const std::atomic<bool>* cancel) {

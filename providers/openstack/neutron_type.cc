@@ -1,0 +1,270 @@
+// The shared Neutron life cycle: marks, adoption, batched refresh (see neutron_type.h).
+#include "providers/openstack/neutron_type.h"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include "providers/attr_builder.h"
+#include "providers/openstack/marks.h"
+
+namespace capstan::openstack {
+namespace {
+
+bool IsSet(const Value& v, const std::string& key) {
+  return v.is_object() && v.contains(key) && !v[key].is_null();
+}
+
+std::string Str(const Value& v, const std::string& key) {
+  return IsSet(v, key) && v[key].is_string() ? v[key].get<std::string>() : std::string();
+}
+
+/// Keys the base class manages itself.
+bool IsCommonKey(const std::string& k) {
+  return k == "id" || k == "description" || k == "tags" || k == "owned";
+}
+
+}  // namespace
+
+ResourceSchema WithNeutronCommon(ResourceSchema s, bool taggable) {
+  s.attributes.push_back(Attr("id", "The object's UUID.").Computed());
+  s.attributes.push_back(
+      Attr("description", "Free text; capstan keeps its ownership marks in front of it.")
+          .Optional()
+          .Default(""));
+  if (taggable) {
+    s.attributes.push_back(
+        Attr("tags", "Your own tags (capstan adds its marks as well).", AttrType::kList)
+            .Optional()
+            .Default(Value::array()));
+  }
+  s.attributes.push_back(
+      Attr("owned", "True while the object carries capstan's ownership marks.", AttrType::kBool)
+          .Computed());
+  return s;
+}
+
+NeutronType::NeutronType(Session& session, NeutronKind kind, ResourceSchema schema)
+    : session_(session), kind_(std::move(kind)), schema_(std::move(schema)) {}
+
+std::string NeutronType::Path(const std::string& id) const {
+  std::string p = "/v2.0/" + kind_.plural;
+  if (!id.empty()) p += "/" + id;
+  return p;
+}
+
+bool NeutronType::Owned(const CallContext& ctx, const Value& object) const {
+  if (kind_.taggable && object.contains("tags") && HasMarkTags(object["tags"], ctx)) return true;
+  return HasMarkDescription(Str(object, "description"), ctx);
+}
+
+Value NeutronType::PlanAttributes(const Value& props, const ObjectState* prior) const {
+  Value planned = ResourceType::PlanAttributes(props, prior);
+  planned["owned"] = true;
+  return planned;
+}
+
+Result<Value> NeutronType::CreateBody(const CallContext& /*ctx*/, const Value& props) {
+  Value body = Value::object();
+  for (const AttrSchema& a : schema_.attributes) {
+    if (!schema_.IsInput(a.name) || IsCommonKey(a.name) || !IsSet(props, a.name)) continue;
+    body[a.name] = props[a.name];
+  }
+  return body;
+}
+
+Value NeutronType::UpdateBody(const CallContext& /*ctx*/, const Value& prior, const Value& props) {
+  Value body = Value::object();
+  for (const AttrSchema& a : schema_.attributes) {
+    if (!schema_.IsInput(a.name) || a.force_new || IsCommonKey(a.name)) continue;
+    if (!IsSet(props, a.name)) continue;
+    if (prior.is_object() && prior.contains(a.name) && prior[a.name] == props[a.name]) continue;
+    body[a.name] = props[a.name];
+  }
+  return body;
+}
+
+Value NeutronType::ToAttributes(const CallContext& ctx, const Value& object) {
+  Value attrs = Value::object();
+  for (const AttrSchema& a : schema_.attributes) {
+    if (IsCommonKey(a.name)) continue;
+    attrs[a.name] = object.contains(a.name) ? object[a.name] : Value(nullptr);
+  }
+  attrs["id"] = Str(object, "id");
+  attrs["description"] = UserDescription(Str(object, "description"));
+  if (kind_.taggable) attrs["tags"] = UserTags(object.value("tags", Value::array()));
+  attrs["owned"] = Owned(ctx, object);
+  return attrs;
+}
+
+std::string NeutronType::AdoptQuery(const CallContext& ctx, const Value& props) {
+  if (IsSet(props, "name") && props["name"].is_string()) {
+    return "name=" + PercentEncode(props["name"].get<std::string>());
+  }
+  return ListQuery(ctx);
+}
+
+std::string NeutronType::ListQuery(const CallContext& ctx) {
+  if (kind_.taggable) return "tags=" + PercentEncode(MarkTags(ctx)[0]);
+  auto token = session_.CurrentToken(ctx.cancel);
+  return token.ok() ? "project_id=" + token->project_id : std::string();
+}
+
+Status NeutronType::AfterCreate(const CallContext&, const Value&, const Value&) { return {}; }
+Status NeutronType::AfterUpdate(const CallContext&, const Value&, const Value&, const Value&) {
+  return {};
+}
+Status NeutronType::BeforeDelete(const CallContext&, const ObjectState&) { return {}; }
+
+Result<std::optional<Value>> NeutronType::Fetch(const CallContext& ctx, const std::string& id) {
+  ApiCall call = ApiCall::Get("network", Path(id));
+  call.ok_statuses = {404};
+  auto resp = session_.Json(call, ctx.cancel);
+  if (!resp.ok()) return resp.diags();
+  if (!resp->is_object() || !resp->contains(kind_.singular)) return std::optional<Value>();
+  return std::optional<Value>((*resp)[kind_.singular]);
+}
+
+Result<ObjectState> NeutronType::Reread(const CallContext& ctx, const std::string& id) {
+  auto obj = Fetch(ctx, id);
+  if (!obj.ok()) return obj.diags();
+  if (!obj->has_value()) {
+    return Result<ObjectState>::Fail(kind_.singular + " " + id +
+                                     " vanished right after it was written");
+  }
+  return ObjectState{id, ToAttributes(ctx, **obj)};
+}
+
+Result<std::optional<ObjectState>> NeutronType::Read(const CallContext& ctx,
+                                                     const ObjectState& prior) {
+  auto obj = Fetch(ctx, prior.id);
+  if (!obj.ok()) return obj.diags();
+  if (!obj->has_value()) return std::optional<ObjectState>();
+  return std::optional<ObjectState>(ObjectState{prior.id, ToAttributes(ctx, **obj)});
+}
+
+std::vector<Result<std::optional<ObjectState>>> NeutronType::ReadMany(
+    const CallContext& ctx, const std::vector<ObjectState>& priors) {
+  std::vector<Result<std::optional<ObjectState>>> out;
+  auto listed = session_.List(ApiCall::Get("network", Path() + "?" + ListQuery(ctx)),
+                              kind_.list_key, ctx.cancel);
+  if (!listed.ok()) {
+    for (size_t i = 0; i < priors.size(); ++i) out.push_back(listed.diags());
+    return out;
+  }
+  std::map<std::string, const Value*> by_id;
+  for (const Value& o : *listed) by_id[Str(o, "id")] = &o;
+  for (size_t i = 0; i < priors.size(); ++i) {
+    const ObjectState& prior = priors[i];
+    CallContext one = ctx.ForInstance(i);
+    auto it = by_id.find(prior.id);
+    if (it != by_id.end()) {
+      out.push_back(
+          std::optional<ObjectState>(ObjectState{prior.id, ToAttributes(one, *it->second)}));
+    } else {
+      out.push_back(Read(one, prior));  // Not marked any more, or gone: ask directly.
+    }
+  }
+  return out;
+}
+
+Status NeutronType::EnsureTags(const CallContext& ctx, const Value& object, const Value& props) {
+  if (!kind_.taggable) return {};
+  Value want = Value::array();
+  for (const std::string& t : MarkTags(ctx)) want.push_back(t);
+  if (IsSet(props, "tags")) {
+    for (const Value& t : props["tags"]) want.push_back(t);
+  }
+  Value have = object.value("tags", Value::array());
+  auto sorted = [](Value v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  if (sorted(want) == sorted(have)) return {};
+  ApiCall call = ApiCall::Put("network", Path(Str(object, "id")) + "/tags", {{"tags", want}});
+  auto resp = session_.Send(call, ctx.cancel);
+  return resp.ok() ? Status() : resp.diags();
+}
+
+Result<ObjectState> NeutronType::Create(const CallContext& ctx, const Value& props) {
+  // Adopt what an interrupted run already made for this address.
+  auto candidates = session_.List(ApiCall::Get("network", Path() + "?" + AdoptQuery(ctx, props)),
+                                  kind_.list_key, ctx.cancel);
+  if (!candidates.ok()) return candidates.diags();
+  for (const Value& c : *candidates) {
+    if (Str(c, "id") == ctx.replacing_id || !Owned(ctx, c)) continue;
+    ctx.Progress("adopting " + kind_.singular + " " + Str(c, "id") + " from an earlier run");
+    ObjectState found{Str(c, "id"), ToAttributes(ctx, c)};
+    return Update(ctx, found, props);
+  }
+
+  auto body = CreateBody(ctx, props);
+  if (!body.ok()) return body.diags();
+  (*body)["description"] = MarkDescription(ctx, Str(props, "description"));
+  auto created =
+      session_.Json(ApiCall::Post("network", Path(), {{kind_.singular, *body}}), ctx.cancel);
+  if (!created.ok()) return created.diags();
+  Value object = created->value(kind_.singular, Value::object());
+  std::string id = Str(object, "id");
+  if (id.empty()) return Result<ObjectState>::Fail("POST " + Path() + ": no id in the answer");
+  Status st = EnsureTags(ctx, object, props);
+  if (st.HasErrors()) return st;
+  st = AfterCreate(ctx, object, props);
+  if (st.HasErrors()) return st;
+  return Reread(ctx, id);
+}
+
+Result<ObjectState> NeutronType::Update(const CallContext& ctx, const ObjectState& prior,
+                                        const Value& props) {
+  auto current = Fetch(ctx, prior.id);
+  if (!current.ok()) return current.diags();
+  if (!current->has_value()) {
+    return Result<ObjectState>::Fail(kind_.singular + " " + prior.id + " no longer exists",
+                                     "Run `capstan plan` again: it will be re-created.");
+  }
+  Value object = **current;
+  Value before = ToAttributes(ctx, object);
+  if (kind_.updatable) {
+    Value body = UpdateBody(ctx, before, props);
+    std::string want_desc = MarkDescription(ctx, Str(props, "description"));
+    if (Str(object, "description") != want_desc) body["description"] = want_desc;
+    if (!body.empty()) {
+      ApiCall call = ApiCall::Put("network", Path(prior.id), {{kind_.singular, body}});
+      call.retry_409 = true;
+      auto resp = session_.Json(call, ctx.cancel);
+      if (!resp.ok()) return resp.diags();
+    }
+  }
+  Status st = EnsureTags(ctx, object, props);
+  if (st.HasErrors()) return st;
+  st = AfterUpdate(ctx, object, before, props);
+  if (st.HasErrors()) return st;
+  return Reread(ctx, prior.id);
+}
+
+Status NeutronType::Delete(const CallContext& ctx, const ObjectState& prior) {
+  Status st = BeforeDelete(ctx, prior);
+  if (st.HasErrors()) return st;
+  ApiCall call = ApiCall::Delete("network", Path(prior.id));
+  call.retry_409 = true;  // "in use" while ports/interfaces are still going away.
+  auto resp = session_.Send(call, ctx.cancel);
+  return resp.ok() ? Status() : resp.diags();
+}
+
+Result<std::vector<ObjectState>> NeutronType::List(const CallContext& ctx) {
+  auto listed = session_.List(ApiCall::Get("network", Path() + "?" + ListQuery(ctx)),
+                              kind_.list_key, ctx.cancel);
+  if (!listed.ok()) return listed.diags();
+  std::vector<ObjectState> out;
+  for (const Value& o : *listed) {
+    // Without tags, the list is the whole project's: keep this stack's objects only.
+    if (!kind_.taggable &&
+        Str(o, "description").rfind("capstan-stack=" + ctx.stack + " ", 0) != 0) {
+      continue;
+    }
+    out.push_back(ObjectState{Str(o, "id"), ToAttributes(ctx, o)});
+  }
+  return out;
+}
+
+}  // namespace capstan::openstack
