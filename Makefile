@@ -3,7 +3,7 @@
 #   make demo   install build deps (apt), build, and run the quickstart stack end to end
 #   make test   install build deps (apt), build, and run every test (ctest)
 #
-# Other targets: build, bench, sanitize, format, clean.
+# Other targets: build, test-unit, testbed-up, testbed-down, bench, sanitize, format, clean.
 
 BUILD      ?= build
 BUILD_TYPE ?= RelWithDebInfo
@@ -15,7 +15,7 @@ DEB_PACKAGES := build-essential cmake ninja-build pkg-config ccache git \
   libsqlite3-dev sqlite3 libfmt-dev catch2 libcli11-dev libsodium-dev libssl-dev \
   libspdlog-dev libcpp-httplib-dev
 
-.PHONY: all deps build test demo bench sanitize format clean
+.PHONY: all deps build test test-unit testbed-up testbed-down demo bench sanitize format clean
 
 all: build
 
@@ -37,8 +37,20 @@ $(BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
-test: build
-	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+# Starts the OpenStack test bed (tests/testbed/openstack) while building, runs every
+# test (the `openstack` label against the test bed), stops the test bed again.
+test: deps $(BUILD)/build.ninja
+	BUILD=$(BUILD) JOBS=$(JOBS) bash tests/run.sh
+
+# Unit and fake-backed tests only (no OpenStack test bed needed).
+test-unit: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) -LE openstack
+
+testbed-up:
+	OSTB_CINDER=1 bash tests/testbed/openstack/up.sh
+
+testbed-down:
+	bash tests/testbed/openstack/down.sh
 
 demo: build
 	CAPSTAN=$(abspath $(CAPSTAN)) bash examples/demo.sh
