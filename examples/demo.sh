@@ -26,7 +26,7 @@ step "an out-of-band edit of a managed file, then capstan drift (expect exit 2)"
 echo "edited by hand" >> out/greeting-en.txt
 set +e; "$CAPSTAN" drift; rc=$?; set -e
 echo "drift exit code: $rc"
-[ "$rc" = 2 ] || { echo "expected drift (exit 2), got $rc" >echo "drift exit code: $rc"2; exit 1; }
+[ "$rc" = 2 ] || { echo "expected drift (exit 2), got $rc" >&2; exit 1; }
 step "capstan apply --auto-approve (repairs the drift)"
 "$CAPSTAN" apply --auto-approve
 step "capstan state history"
