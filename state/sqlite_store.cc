@@ -154,9 +154,11 @@ SqliteStore::SqliteStore(std::string path, sqlite3* db, SecretBox box, int schem
       db_(db),
       box_(std::move(box)),
       schema_version_(schema_version),
-      stmts_(db) {}
+      stmts_(db),
+      queue_([this](const std::vector<CommitRequest*>& batch) { RunBatch(batch); }) {}
 
 SqliteStore::~SqliteStore() {
+  queue_.Stop();
   stmts_.Clear();
   sqlite3_close(db_);
 }
@@ -191,33 +193,38 @@ Status SqliteStore::Mutate(const std::string& stack, const std::string& what,
                            const std::function<void(int64_t, Diagnostics*)>& body) {
   Diagnostics err;
   sqlite::Transaction txn(db_, &err, what);
-  if (!txn.active() || !EnsureStack(stack, &err)) return err;
+  if (!txn.active()) return err;
+  MutateInTransaction(stack, what, body, &err);
+  if (!err.HasErrors()) txn.Commit(&err);
+  return err;
+}
+
+void SqliteStore::MutateInTransaction(const std::string& stack, const std::string& what,
+                                      const std::function<void(int64_t, Diagnostics*)>& body,
+                                      Diagnostics* err) {
+  if (!EnsureStack(stack, err)) return;
   std::string lineage;
   int64_t serial = 0;
   {
-    auto st = stmts_.Get("SELECT lineage, serial FROM stacks WHERE name = ?", &err);
-    if (!st.valid()) return err;
-    if (st.Bind(1, stack).Step(&err, what)) {
+    auto st = stmts_.Get("SELECT lineage, serial FROM stacks WHERE name = ?", err);
+    if (!st.valid()) return;
+    if (st.Bind(1, stack).Step(err, what)) {
       lineage = st.Text(0);
       serial = st.Int(1);
     }
-    if (err.HasErrors()) return err;
+    if (err->HasErrors()) return;
   }
   if (lineage.empty()) lineage = NewUuid();
-  body(serial + 1, &err);
-  if (err.HasErrors()) return err;
+  body(serial + 1, err);
+  if (err->HasErrors()) return;
   {
-    auto st = stmts_.Get("UPDATE stacks SET lineage = ?, serial = ? WHERE name = ?", &err);
-    if (!st.valid() || !st.Bind(1, lineage).Bind(2, serial + 1).Bind(3, stack).Run(&err, what)) {
-      return err;
+    auto st = stmts_.Get("UPDATE stacks SET lineage = ?, serial = ? WHERE name = ?", err);
+    if (!st.valid() || !st.Bind(1, lineage).Bind(2, serial + 1).Bind(3, stack).Run(err, what)) {
+      return;
     }
   }
-  {
-    auto st = stmts_.Get("INSERT OR IGNORE INTO meta(key, value) VALUES ('key_id', ?)", &err);
-    if (!st.valid() || !st.Bind(1, box_.KeyId()).Run(&err, what)) return err;
-  }
-  txn.Commit(&err);
-  return err;
+  auto st = stmts_.Get("INSERT OR IGNORE INTO meta(key, value) VALUES ('key_id', ?)", err);
+  if (st.valid()) st.Bind(1, box_.KeyId()).Run(err, what);
 }
 
 Result<std::vector<std::string>> SqliteStore::Stacks() {

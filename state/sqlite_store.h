@@ -3,6 +3,9 @@
 /// One connection, guarded by a mutex so the scheduler's worker threads can commit
 /// results concurrently; cross-process exclusion comes from SQLite's own locking
 /// (BEGIN IMMEDIATE + a 5 s busy timeout) and, for whole runs, from the locks table.
+/// JournalBegin and CommitResult, the two writes every applied node makes, go through a
+/// CommitQueue (group commit): writes that arrive while a transaction commits share the
+/// next one, each inside its own SAVEPOINT so it still succeeds or fails alone.
 /// The implementation is split by concern: sqlite_store.cc (open, load, instances,
 /// outputs), store_codec.cc (sealing), store_journal.cc (journal and history),
 /// store_locks.cc and store_check.cc.
@@ -15,6 +18,7 @@
 #include <mutex>
 #include <string>
 
+#include "state/commit_queue.h"
 #include "state/sqlite.h"
 #include "state/store.h"
 
@@ -58,6 +62,8 @@ class SqliteStore : public StateStore {
 
   /// The raw connection, for tests that simulate faults (e.g. PRAGMA max_page_count).
   sqlite3* handle() { return db_; }
+  /// Group-commit transactions run so far (tests and benchmarks).
+  int CommitBatches() const { return queue_.batches(); }
 
  private:
   SqliteStore(std::string path, sqlite3* db, SecretBox box, int schema_version);
@@ -67,6 +73,12 @@ class SqliteStore : public StateStore {
   /// and records the key id. Nothing is written if `body` adds an error.
   Status Mutate(const std::string& stack, const std::string& what,
                 const std::function<void(int64_t serial, Diagnostics* err)>& body);
+  /// Mutate's work inside a transaction the caller owns (a group-commit batch).
+  void MutateInTransaction(const std::string& stack, const std::string& what,
+                           const std::function<void(int64_t serial, Diagnostics* err)>& body,
+                           Diagnostics* err);
+  /// CommitQueue's batch runner: one transaction, one savepoint per request (takes mu_).
+  void RunBatch(const std::vector<CommitRequest*>& batch);
   /// INSERT OR IGNORE of the stack row (used by operations that do not bump the serial).
   bool EnsureStack(const std::string& stack, Diagnostics* err);
   /// An error unless meta('key_id') is absent or matches the box's key. A match is
@@ -98,6 +110,7 @@ class SqliteStore : public StateStore {
   bool key_verified_ = false;
   std::mutex mu_;
   sqlite::StmtCache stmts_;
+  CommitQueue queue_;  // last: its writer thread stops before the members above go
 };
 
 /// Current Unix time in seconds.

@@ -4,6 +4,8 @@
 /// provider call and closed in the same transaction that stores the call's result, so
 /// after a crash an open row means exactly "this call may or may not have happened".
 /// JournalBegin and ResolveJournal do not bump the serial: they record intent, not state.
+/// JournalBegin and CommitResult are group-committed (commit_queue.h, store_batch.cc):
+/// each returns only after the transaction holding its write has committed.
 #include "engine/hash.h"
 #include "state/sqlite_store.h"
 
@@ -17,64 +19,74 @@ std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
 Result<int64_t> SqliteStore::JournalBegin(const std::string& stack, const std::string& run_id,
                                           const std::string& address, const std::string& action,
                                           const std::string& detail) {
-  std::lock_guard lock(mu_);
-  Diagnostics err;
-  const std::string what =
-      "cannot journal " + action + " of " + address + " in stack " + Quoted(stack);
-  sqlite::Transaction txn(db_, &err, what);
-  if (!txn.active() || !EnsureStack(stack, &err)) return err;
-  auto st = stmts_.Get(
-      "INSERT INTO journal(stack, run_id, address, action, detail, started_at) "
-      "VALUES (?,?,?,?,?,?)",
-      &err);
-  if (!st.valid() || !st.Bind(1, stack)
-                          .Bind(2, run_id)
-                          .Bind(3, address)
-                          .Bind(4, action)
-                          .Bind(5, detail)
-                          .Bind(6, NowSeconds())
-                          .Run(&err, what)) {
-    return err;
-  }
-  int64_t id = sqlite3_last_insert_rowid(db_);
-  if (!txn.Commit(&err)) return err;
+  CommitRequest req;
+  req.what = "cannot journal " + action + " of " + address + " in stack " + Quoted(stack);
+  int64_t id = 0;
+  req.body = [&](Diagnostics* err) {
+    if (!EnsureStack(stack, err)) return;
+    auto st = stmts_.Get(
+        "INSERT INTO journal(stack, run_id, address, action, detail, started_at) "
+        "VALUES (?,?,?,?,?,?)",
+        err);
+    if (!st.valid() || !st.Bind(1, stack)
+                            .Bind(2, run_id)
+                            .Bind(3, address)
+                            .Bind(4, action)
+                            .Bind(5, detail)
+                            .Bind(6, NowSeconds())
+                            .Run(err, req.what)) {
+      return;
+    }
+    id = sqlite3_last_insert_rowid(db_);
+  };
+  // Returns once the transaction holding the row has committed (group commit).
+  Status st = queue_.Submit(req);
+  if (st.HasErrors()) return st;
   return id;
 }
 
 Status SqliteStore::CommitResult(const std::string& stack, int64_t journal_id,
                                  const std::string& outcome,
                                  const std::vector<InstanceWrite>& writes) {
-  std::lock_guard lock(mu_);
-  std::string what = "cannot record the result";
-  if (journal_id != 0) what += " of journal entry " + std::to_string(journal_id);
-  what += " in stack " + Quoted(stack);
-  return Mutate(stack, what, [&](int64_t serial, Diagnostics* err) {
-    if (journal_id != 0) {
-      auto st = stmts_.Get(
-          "UPDATE journal SET closed_at = ?, outcome = ? "
-          "WHERE id = ? AND stack = ? AND closed_at IS NULL",
-          err);
-      if (!st.valid() || !st.Bind(1, NowSeconds())
-                              .Bind(2, outcome)
-                              .Bind(3, journal_id)
-                              .Bind(4, stack)
-                              .Run(err, what)) {
-        return;
-      }
-      if (sqlite3_changes(db_) == 0) {
-        err->Error(what, "journal entry " + std::to_string(journal_id) +
-                             " is not open in this stack (already closed or never begun)");
-        return;
-      }
-    }
-    for (const InstanceWrite& w : writes) {
-      bool ok =
-          w.kind == InstanceWrite::Kind::kPut
-              ? WriteInstance(stack, w.instance, serial, err)
-              : DeleteInstance(stack, w.instance.address.ToString(), w.instance.deposed_key, err);
-      if (!ok) return;
-    }
-  });
+  CommitRequest req;
+  req.what = "cannot record the result";
+  if (journal_id != 0) req.what += " of journal entry " + std::to_string(journal_id);
+  req.what += " in stack " + Quoted(stack);
+  const std::string& what = req.what;
+  req.body = [&](Diagnostics* txn_err) {
+    MutateInTransaction(
+        stack, what,
+        [&](int64_t serial, Diagnostics* err) {
+          if (journal_id != 0) {
+            auto st = stmts_.Get(
+                "UPDATE journal SET closed_at = ?, outcome = ? "
+                "WHERE id = ? AND stack = ? AND closed_at IS NULL",
+                err);
+            if (!st.valid() || !st.Bind(1, NowSeconds())
+                                    .Bind(2, outcome)
+                                    .Bind(3, journal_id)
+                                    .Bind(4, stack)
+                                    .Run(err, what)) {
+              return;
+            }
+            if (sqlite3_changes(db_) == 0) {
+              err->Error(what, "journal entry " + std::to_string(journal_id) +
+                                   " is not open in this stack (already closed or never begun)");
+              return;
+            }
+          }
+          for (const InstanceWrite& w : writes) {
+            bool ok = w.kind == InstanceWrite::Kind::kPut
+                          ? WriteInstance(stack, w.instance, serial, err)
+                          : DeleteInstance(stack, w.instance.address.ToString(),
+                                           w.instance.deposed_key, err);
+            if (!ok) return;
+          }
+        },
+        txn_err);
+  };
+  // Returns once the transaction holding the writes has committed (group commit).
+  return queue_.Submit(req);
 }
 
 Result<std::vector<JournalEntry>> SqliteStore::OpenJournal(const std::string& stack) {

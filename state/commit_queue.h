@@ -1,0 +1,82 @@
+// CommitQueue: group commit for the state writes of a parallel apply.
+//
+/// Every executed plan node writes twice: its journal row before the provider call and
+/// its result after. Run one SQLite transaction per write and a wide apply spends its time
+/// queueing for the store's mutex, not calling the cloud. The queue turns that around:
+/// callers hand their write (a body that runs inside a transaction) to one writer thread
+/// and block; while one batch commits, new writes pile up, and the next batch runs all of
+/// them in one transaction. A caller returns only after the transaction holding its write
+/// has committed (or failed), so "durable before the call starts" and "committed before
+/// dependents start" hold exactly as with one transaction per write.
+///
+/// The queue knows nothing about SQLite: `RunBatch` (supplied by the store) executes a
+/// batch in order and fills every request's `result`. Requests are taken in arrival
+/// order, so writes from one thread stay ordered and a batch's order is its arrival order.
+/// The writer thread starts on the first Submit (stores that only read never start it)
+/// and is joined by the destructor.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/result.h"
+
+namespace capstan {
+
+/// One write waiting for its batch. Lives on the submitting thread's stack.
+struct CommitRequest {
+  /// Runs inside the batch's transaction (on the writer thread); adds errors to *err.
+  std::function<void(Diagnostics* err)> body;
+  /// What the write is, for errors of the batch as a whole ("cannot journal ...").
+  std::string what;
+  /// Filled by RunBatch: empty when the write committed.
+  Diagnostics result;
+
+ private:
+  friend class CommitQueue;
+  // Completion has its own mutex so that waking a batch's writers does not make them
+  // all queue for the queue's mutex (which the writer thread holds to take the next one).
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;  // guarded by mu_
+};
+
+class CommitQueue {
+ public:
+  /// Executes `batch` (in order) and sets each request's `result`.
+  using RunBatch = std::function<void(const std::vector<CommitRequest*>& batch)>;
+
+  explicit CommitQueue(RunBatch run);
+  ~CommitQueue();  ///< Stop().
+  CommitQueue(const CommitQueue&) = delete;
+  CommitQueue& operator=(const CommitQueue&) = delete;
+
+  /// Finishes what is queued, then joins the writer thread. Call before tearing down
+  /// what RunBatch uses; Submit after Stop is a programming error.
+  void Stop();
+
+  /// Queues `req` and blocks until the batch holding it is done; returns req->result.
+  Status Submit(CommitRequest& req);
+
+  /// Batches started so far, and writes waiting for the next one (for tests and benches).
+  int batches() const;
+  size_t queued() const;
+
+ private:
+  void Loop();
+
+  RunBatch run_;
+  mutable std::mutex mu_;
+  std::condition_variable work_cv_;
+  std::vector<CommitRequest*> pending_;  // guarded by mu_
+  bool stop_ = false;                    // guarded by mu_
+  bool started_ = false;                 // guarded by mu_
+  int batches_ = 0;                      // guarded by mu_
+  std::thread thread_;
+};
+
+}  // namespace capstan
