@@ -1,6 +1,7 @@
 // MemoryCloud and MemoryProvider (test fixture).
 #include "tests/fakes/memory_provider.h"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -19,12 +20,30 @@ std::optional<MemoryObject> MemoryCloud::Get(const std::string& id) const {
 
 void MemoryCloud::Put(const std::string& id, MemoryObject obj) {
   std::lock_guard<std::mutex> lock(mu_);
-  objects_[id] = std::move(obj);
+  auto it = objects_.find(id);
+  if (it != objects_.end()) {
+    Unmark(id, it->second);
+    it->second = std::move(obj);
+  } else {
+    it = objects_.emplace(id, std::move(obj)).first;
+  }
+  by_marks_[{it->second.type, it->second.stack, it->second.address}].insert(id);
 }
 
 bool MemoryCloud::Erase(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
-  return objects_.erase(id) > 0;
+  auto it = objects_.find(id);
+  if (it == objects_.end()) return false;
+  Unmark(id, it->second);
+  objects_.erase(it);
+  return true;
+}
+
+void MemoryCloud::Unmark(const std::string& id, const MemoryObject& obj) {
+  auto m = by_marks_.find({obj.type, obj.stack, obj.address});
+  if (m == by_marks_.end()) return;
+  m->second.erase(id);
+  if (m->second.empty()) by_marks_.erase(m);
 }
 
 std::map<std::string, MemoryObject> MemoryCloud::Objects() const {
@@ -42,9 +61,10 @@ std::optional<std::string> MemoryCloud::FindByMarks(const std::string& type,
                                                     const std::string& address,
                                                     const std::string& exclude_id) const {
   std::lock_guard<std::mutex> lock(mu_);
-  for (const auto& [id, o] : objects_) {
-    if (id == exclude_id) continue;
-    if (o.type == type && o.stack == stack && o.address == address) return id;
+  auto m = by_marks_.find({type, stack, address});
+  if (m == by_marks_.end()) return std::nullopt;
+  for (const std::string& id : m->second) {  // in id order, like a scan of objects_
+    if (id != exclude_id) return id;
   }
   return std::nullopt;
 }
@@ -127,9 +147,11 @@ ResourceSchema ThingSchema() {
           .ForceNew(),
       Attr("secret", "A sensitive string.").Optional().Sensitive(),
       Attr("tags", "String map.", AttrType::kMap).Optional(),
+      Attr("status", "Settable, then changed by a controller (controller-owned).").Optional(),
       Attr("id", "Id assigned by the fake cloud.").Computed(),
       Attr("serial", "1 on create, +1 per update.", AttrType::kNumber).Computed(),
   };
+  s.controller_owned = {"status"};
   return s;
 }
 
@@ -228,13 +250,17 @@ class MemType : public ResourceType {
   /// The configured latency, cut short (with an error) by cancellation.
   Status Wait(const CallContext& ctx) const {
     Status st;
-    auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(cloud_->latency_ms());
-    while (std::chrono::steady_clock::now() < until) {
+    using Clock = std::chrono::steady_clock;
+    auto until = Clock::now() + std::chrono::milliseconds(cloud_->latency_ms());
+    // Sleep to the exact deadline in steps of at most 10 ms (to notice cancellation):
+    // fixed 2 ms steps overshot every call by up to 2 ms and woke a wide apply's
+    // thousand sleeping calls half a million times a second.
+    for (auto now = Clock::now(); now < until; now = Clock::now()) {
       if (ctx.cancelled()) {
         st.Error("mem: call cancelled");
         return st;
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+      std::this_thread::sleep_until(std::min(until, now + std::chrono::milliseconds(10)));
     }
     return st;
   }

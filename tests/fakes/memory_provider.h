@@ -11,7 +11,8 @@
 ///
 /// Types:
 ///   mem.thing  inputs: name (required), value, size (force_new), secret (sensitive),
-///              tags (map); computed: id, serial (1 on create, +1 per update)
+///              tags (map), status (controller-owned); computed: id, serial (1 on
+///              create, +1 per update)
 ///   mem.group  inputs: name (required), members (list); computed: id
 #pragma once
 
@@ -23,6 +24,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 
 #include "providers/provider.h"
 
@@ -85,8 +87,13 @@ class MemoryCloud {
   };
 
  private:
+  /// Drops `id` from by_marks_ (caller holds mu_).
+  void Unmark(const std::string& id, const MemoryObject& obj);
+
   mutable std::mutex mu_;
   std::map<std::string, MemoryObject> objects_;
+  /// (type, stack, address) -> ids: FindByMarks without a scan (100,000-object benches).
+  std::map<std::tuple<std::string, std::string, std::string>, std::set<std::string>> by_marks_;
   std::map<std::string, int> calls_;
   std::set<std::string> fail_names_;
   Hook hook_;
