@@ -1,6 +1,8 @@
 // Apply-time evaluation of properties and outputs.
 #include "engine/ops/apply_values.h"
 
+#include <optional>
+
 namespace capstan {
 namespace {
 
@@ -79,6 +81,7 @@ Result<VertexValue> ApplyValues::PropertiesFor(const ResourceChange& c, const Re
     if (a.sensitive) out.sensitive.insert(a.name);
   }
   Diagnostics d;
+  std::optional<Value> normalized;  // The provider's planned form of the inputs, on demand.
   for (auto it = out.value.begin(); it != out.value.end(); ++it) {
     if (ContainsUnknown(it.value())) {
       d.ErrorFor(addr, "Value of \"" + it.key() + "\" is still unknown at apply time",
@@ -89,6 +92,10 @@ Result<VertexValue> ApplyValues::PropertiesFor(const ResourceChange& c, const Re
     if (c.after.is_object() && c.after.contains(it.key())) {
       const Value& planned = c.after[it.key()];
       if (!ContainsUnknown(planned) && planned != it.value()) {
+        // A type may plan an input in another form (openstack.server plans user data as
+        // its digest): compare in that form before calling it a change.
+        if (!normalized) normalized = type.PlanAttributes(out.value, nullptr);
+        if (normalized->is_object() && normalized->value(it.key(), Value()) == planned) continue;
         bool secret = out.sensitive.count(it.key()) > 0;
         d.ErrorFor(addr, "Value of \"" + it.key() + "\" differs from the plan",
                    secret ? std::string("(sensitive values not shown)")
