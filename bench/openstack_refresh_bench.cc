@@ -2,11 +2,12 @@
 // and N ports against a real cloud (the test bed), batched (capstan's ReadMany: one list
 // per page) versus one GET per object (what Terraform's refresh does).
 //
-//   OS_CLIENT_CONFIG_FILE=/tmp/openstack-testbed/clouds.yaml \
-//     build/bench/openstack_refresh_bench [--cloud ostb-demo] [--counts 10,100,500]
+//   build/bench/openstack_refresh_bench [--cloud ostb-demo] [--counts 10,100,500]
+//   (clouds.yaml from OS_CLIENT_CONFIG_FILE, default the test bed's)
 //
 // Creates a network, a security group, N ports and N rules (tagged with a throw-away
 // stack), measures, and deletes everything again. Prints figures; never pass/fail.
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <future>
