@@ -52,8 +52,12 @@ testbed-up:
 testbed-down:
 	bash tests/testbed/openstack/down.sh
 
+# Part 1: the local quickstart stack. Part 2: the SCS management node on OpenStack (your
+# cloud if OS_CLOUD/OS_AUTH_URL is set, else the test bed). CAPSTAN_DEMO_OPENSTACK=0 skips it.
 demo: build
 	CAPSTAN=$(abspath $(CAPSTAN)) bash examples/demo.sh
+	if [ "$${CAPSTAN_DEMO_OPENSTACK:-1}" != 0 ]; then \
+	  CAPSTAN=$(abspath $(CAPSTAN)) bash examples/demo-openstack.sh; fi
 
 bench: build
 	cmake --build $(BUILD) -j $(JOBS) --target bench_all
