@@ -26,23 +26,23 @@ const std::vector<std::string> kTopKeys = {"stack",   "variables", "providers", 
 struct Ctx {
   FilePtr file;
   Diagnostics* diags;
-  Pos At(const YAML::Node& n, const std::string& key) const { return MakePos(file, n.Mark(), key); }
-  void Error(const YAML::Node& n, const std::string& key, const std::string& summary,
+  Pos At(const YamlNode& n, const std::string& key) const { return MakePos(file, n.Mark(), key); }
+  void Error(const YamlNode& n, const std::string& key, const std::string& summary,
              const std::string& detail = {}) const {
     diags->ErrorAt(At(n, key).Location(), key, summary, detail);
   }
 };
 
-bool ExpectMap(const Ctx& c, const YAML::Node& n, const std::string& key) {
+bool ExpectMap(const Ctx& c, const YamlNode& n, const std::string& key) {
   if (n.IsMap()) return true;
   c.Error(n, key, "\"" + key + "\" must be a map, got " + NodeKind(n));
   return false;
 }
 
 /// Reports keys of `n` not in `allowed`.
-void CheckKeys(const Ctx& c, const YAML::Node& n, const std::vector<std::string>& allowed,
+void CheckKeys(const Ctx& c, const YamlNode& n, const std::vector<std::string>& allowed,
                const std::string& key, const std::string& what) {
-  for (const auto& kv : n) {
+  for (const auto& kv : n.MapEntries()) {
     const std::string k = kv.first.Scalar();
     if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
     c.Error(
@@ -54,7 +54,7 @@ void CheckKeys(const Ctx& c, const YAML::Node& n, const std::vector<std::string>
   }
 }
 
-bool GetBool(const Ctx& c, const YAML::Node& n, const std::string& key, bool* out) {
+bool GetBool(const Ctx& c, const YamlNode& n, const std::string& key, bool* out) {
   if (!n) return true;
   Value v = n.IsScalar() ? ScalarValue(n) : Value();
   if (!v.is_boolean()) {
@@ -65,7 +65,7 @@ bool GetBool(const Ctx& c, const YAML::Node& n, const std::string& key, bool* ou
   return true;
 }
 
-bool GetString(const Ctx& c, const YAML::Node& n, const std::string& key, std::string* out) {
+bool GetString(const Ctx& c, const YamlNode& n, const std::string& key, std::string* out) {
   if (!n) return true;
   if (!n.IsScalar()) {
     c.Error(n, key, "\"" + key + "\" must be a string, got " + NodeKind(n));
@@ -75,7 +75,7 @@ bool GetString(const Ctx& c, const YAML::Node& n, const std::string& key, std::s
   return true;
 }
 
-ExprPtr Compile(const Ctx& c, const YAML::Node& n, const std::string& key) {
+ExprPtr Compile(const Ctx& c, const YamlNode& n, const std::string& key) {
   if (!n) return nullptr;
   auto r = CompileNode(n, c.file, key);
   if (!r.ok()) {
@@ -90,14 +90,14 @@ bool ValidName(const std::string& s) {
   return std::regex_match(s, kName);
 }
 
-void ParseDependsOn(const Ctx& c, const YAML::Node& n, const std::string& key,
+void ParseDependsOn(const Ctx& c, const YamlNode& n, const std::string& key,
                     std::vector<DependsOn>* out) {
   if (!n) return;
   if (!n.IsSequence()) {
     c.Error(n, key, "\"depends_on\" must be a list of resource or module names");
     return;
   }
-  for (const auto& item : n) {
+  for (const auto& item : n.Items()) {
     Pos pos = c.At(item, key);
     if (!item.IsScalar()) {
       c.Error(item, key, "depends_on entries must be names such as net or module.cluster");
@@ -122,7 +122,7 @@ void ParseDependsOn(const Ctx& c, const YAML::Node& n, const std::string& key,
   }
 }
 
-void ParseVariable(const Ctx& c, const std::string& name, const YAML::Node& n, VarDecl* v) {
+void ParseVariable(const Ctx& c, const std::string& name, const YamlNode& n, VarDecl* v) {
   std::string key = "variables." + name;
   v->name = name;
   v->pos = c.At(n, key);
@@ -146,13 +146,13 @@ void ParseVariable(const Ctx& c, const std::string& name, const YAML::Node& n, V
   }
   GetString(c, n["description"], key + ".description", &v->description);
   GetBool(c, n["sensitive"], key + ".sensitive", &v->sensitive);
-  if (YAML::Node val = n["validation"]) {
+  if (const YamlNode& val = n["validation"]) {
     std::string vkey = key + ".validation";
     if (!val.IsSequence()) {
       c.Error(val, vkey, "\"validation\" must be a list of {condition, message}");
       return;
     }
-    for (const auto& item : val) {
+    for (const auto& item : val.Items()) {
       if (!ExpectMap(c, item, vkey)) continue;
       CheckKeys(c, item, {"condition", "message"}, vkey, "a validation rule");
       Validation rule;
@@ -169,17 +169,17 @@ void ParseVariable(const Ctx& c, const std::string& name, const YAML::Node& n, V
   }
 }
 
-void ParseLifecycle(const Ctx& c, const YAML::Node& n, const std::string& key, ResourceDecl* r) {
+void ParseLifecycle(const Ctx& c, const YamlNode& n, const std::string& key, ResourceDecl* r) {
   if (!n) return;
   if (!ExpectMap(c, n, key)) return;
   CheckKeys(c, n, {"prevent_destroy", "ignore_changes", "create_before_destroy"}, key, "lifecycle");
   r->prevent_destroy = Compile(c, n["prevent_destroy"], key + ".prevent_destroy");
   r->create_before_destroy = Compile(c, n["create_before_destroy"], key + ".create_before_destroy");
-  if (YAML::Node ic = n["ignore_changes"]) {
+  if (const YamlNode& ic = n["ignore_changes"]) {
     if (ic.IsScalar() && ic.Scalar() == "all") {
       r->ignore_changes.push_back("all");
     } else if (ic.IsSequence()) {
-      for (const auto& item : ic) {
+      for (const auto& item : ic.Items()) {
         if (item.IsScalar()) {
           r->ignore_changes.push_back(item.Scalar());
         } else {
@@ -193,7 +193,7 @@ void ParseLifecycle(const Ctx& c, const YAML::Node& n, const std::string& key, R
   }
 }
 
-void ParseResource(const Ctx& c, const std::string& name, const YAML::Node& n, ResourceDecl* r) {
+void ParseResource(const Ctx& c, const std::string& name, const YamlNode& n, ResourceDecl* r) {
   std::string key = "resources." + name;
   r->name = name;
   r->pos = c.At(n, key);
@@ -212,9 +212,9 @@ void ParseResource(const Ctx& c, const std::string& name, const YAML::Node& n, R
   }
   GetString(c, n["provider"], key + ".provider", &r->provider);
   if (r->provider.empty()) r->provider = r->type.substr(0, r->type.find('.'));
-  if (YAML::Node props = n["properties"]) {
+  if (const YamlNode& props = n["properties"]) {
     if (props.IsMap()) {
-      for (const auto& kv : props) {
+      for (const auto& kv : props.MapEntries()) {
         std::string k = kv.first.Scalar();
         ExprPtr e = Compile(c, kv.second, key + ".properties." + k);
         if (e) r->properties.emplace_back(k, e);
@@ -234,8 +234,7 @@ void ParseResource(const Ctx& c, const std::string& name, const YAML::Node& n, R
   ParseLifecycle(c, n["lifecycle"], key + ".lifecycle", r);
 }
 
-void ParseModuleCall(const Ctx& c, const std::string& name, const YAML::Node& n,
-                     ModuleCallDecl* m) {
+void ParseModuleCall(const Ctx& c, const std::string& name, const YamlNode& n, ModuleCallDecl* m) {
   std::string key = "modules." + name;
   m->name = name;
   m->pos = c.At(n, key);
@@ -255,9 +254,9 @@ void ParseModuleCall(const Ctx& c, const std::string& name, const YAML::Node& n,
   if (n["for_each"] && n["count"]) {
     c.Error(n["count"], key + ".count", "A module cannot have both for_each and count");
   }
-  if (YAML::Node in = n["inputs"]) {
+  if (const YamlNode& in = n["inputs"]) {
     if (ExpectMap(c, in, key + ".inputs")) {
-      for (const auto& kv : in) {
+      for (const auto& kv : in.MapEntries()) {
         std::string k = kv.first.Scalar();
         ExprPtr e = Compile(c, kv.second, key + ".inputs." + k);
         if (e) m->inputs[k] = e;
@@ -267,7 +266,7 @@ void ParseModuleCall(const Ctx& c, const std::string& name, const YAML::Node& n,
   ParseDependsOn(c, n["depends_on"], key + ".depends_on", &m->depends_on);
 }
 
-void ParseOutput(const Ctx& c, const std::string& name, const YAML::Node& n, OutputDef* o) {
+void ParseOutput(const Ctx& c, const std::string& name, const YamlNode& n, OutputDef* o) {
   std::string key = "outputs." + name;
   o->name = name;
   o->pos = c.At(n, key);
@@ -287,7 +286,7 @@ bool IsReservedName(const std::string& name) {
   return kReserved.count(name) > 0;
 }
 
-Status DeclLoader::ParseDocument(const YAML::Node& doc, const FilePtr& file, ModuleDef* def,
+Status DeclLoader::ParseDocument(const YamlNode& doc, const FilePtr& file, ModuleDef* def,
                                  std::map<std::string, Pos>* seen) {
   Diagnostics diags;
   Ctx c{file, &diags};
@@ -298,9 +297,9 @@ Status DeclLoader::ParseDocument(const YAML::Node& doc, const FilePtr& file, Mod
   }
   diags.Append(CheckDepth(doc, file));
   if (diags.HasErrors()) return diags;
-  for (const auto& kv : doc) {
+  for (const auto& kv : doc.MapEntries()) {
     const std::string top = kv.first.Scalar();
-    const YAML::Node& body = kv.second;
+    const YamlNode& body = kv.second;
     if (std::find(kTopKeys.begin(), kTopKeys.end(), top) == kTopKeys.end()) {
       c.Error(kv.first, top, "Unknown top-level key \"" + top + "\"",
               "Top-level keys: stack, variables, providers, resources, modules, outputs, "
@@ -308,7 +307,7 @@ Status DeclLoader::ParseDocument(const YAML::Node& doc, const FilePtr& file, Mod
                   DidYouMean(top, kTopKeys));
       continue;
     }
-    auto claim = [&](const std::string& k, const YAML::Node& at) {
+    auto claim = [&](const std::string& k, const YamlNode& at) {
       Pos p = c.At(at, k);
       auto [it, fresh] = seen->emplace(k, p);
       if (!fresh) {
@@ -333,7 +332,7 @@ Status DeclLoader::ParseDocument(const YAML::Node& doc, const FilePtr& file, Mod
     }
     if (body.IsNull()) continue;
     if (!ExpectMap(c, body, top)) continue;
-    for (const auto& entry : body) {
+    for (const auto& entry : body.MapEntries()) {
       const std::string name = entry.first.Scalar();
       const std::string key = top + "." + name;
       if (!claim(key, entry.first)) continue;
@@ -400,9 +399,9 @@ Status DeclLoader::LoadFiles(const std::vector<std::string>& paths, ModuleDef* d
     buf << in.rdbuf();
     files_.push_back({path, buf.str()});
     auto file = std::make_shared<const std::string>(path);
-    YAML::Node doc;
+    YamlNode doc;
     try {
-      doc = YAML::Load(files_.back().bytes);
+      doc = LoadYaml(files_.back().bytes);
     } catch (const YAML::Exception& e) {
       diags.ErrorAt(SourceLocation{path, e.mark.line + 1, e.mark.column + 1}, "",
                     "YAML syntax error: " + e.msg);

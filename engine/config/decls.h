@@ -112,7 +112,7 @@ class DeclLoader {
  private:
   Result<const ModuleDef*> LoadModule(const std::string& dir, int depth);
   Status LoadFiles(const std::vector<std::string>& files, ModuleDef* def, int depth);
-  Status ParseDocument(const YAML::Node& doc, const FilePtr& file, ModuleDef* def,
+  Status ParseDocument(const YamlNode& doc, const FilePtr& file, ModuleDef* def,
                        std::map<std::string, Pos>* seen);
 
   std::map<std::string, std::unique_ptr<ModuleDef>> modules_;  ///< By directory.

@@ -58,7 +58,7 @@ Result<Value> ParseStructured(const std::string& text, const FilePtr& file) {
   Value j = Value::parse(text, nullptr, false);
   if (!j.is_discarded()) return j;
   try {
-    return YamlToValue(YAML::Load(text), file, "");
+    return YamlToValue(LoadYaml(text), file, "");
   } catch (const YAML::Exception& e) {
     return Result<Value>::Fail("Cannot parse \"" + text + "\": " + e.msg);
   }
@@ -157,9 +157,9 @@ Result<std::map<std::string, std::pair<Value, SourceLocation>>> ReadVarFile(
       out[name] = {v->value, e->pos.Location()};
     }
   } else {
-    YAML::Node doc;
+    YamlNode doc;
     try {
-      doc = YAML::Load(text);
+      doc = LoadYaml(text);
     } catch (const YAML::Exception& e) {
       diags.ErrorAt(SourceLocation{path, e.mark.line + 1, e.mark.column + 1}, "",
                     "YAML syntax error: " + e.msg);
@@ -170,7 +170,7 @@ Result<std::map<std::string, std::pair<Value, SourceLocation>>> ReadVarFile(
       diags.ErrorAt(SourceLocation{path, 1, 1}, "", "A var file must be a map of name: value");
       return diags;
     }
-    for (const auto& kv : doc) {
+    for (const auto& kv : doc.MapEntries()) {
       auto v = YamlToValue(kv.second, file, kv.first.Scalar());
       if (!v.ok()) {
         diags.Append(v.diags());

@@ -34,13 +34,13 @@ size_t Distance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
-int DepthOf(const YAML::Node& n, int depth) {
+int DepthOf(const YamlNode& n, int depth) {
   if (depth > kMaxYamlDepth) return depth;
   int max = depth;
   if (n.IsMap()) {
-    for (const auto& kv : n) max = std::max(max, DepthOf(kv.second, depth + 1));
+    for (const auto& kv : n.MapEntries()) max = std::max(max, DepthOf(kv.second, depth + 1));
   } else if (n.IsSequence()) {
-    for (const auto& item : n) max = std::max(max, DepthOf(item, depth + 1));
+    for (const auto& item : n.Items()) max = std::max(max, DepthOf(item, depth + 1));
   }
   return max;
 }
@@ -56,7 +56,7 @@ Pos MakePos(const FilePtr& file, const YAML::Mark& mark, const std::string& key)
   return p;
 }
 
-Value ScalarValue(const YAML::Node& node) {
+Value ScalarValue(const YamlNode& node) {
   const std::string& s = node.Scalar();
   if (node.Tag() == "!") return s;
   if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
@@ -94,13 +94,13 @@ Value ScalarValue(const YAML::Node& node) {
   return s;
 }
 
-Result<Value> YamlToValue(const YAML::Node& node, const FilePtr& file, const std::string& key) {
+Result<Value> YamlToValue(const YamlNode& node, const FilePtr& file, const std::string& key) {
   if (!node || node.IsNull()) return Value(nullptr);
   if (node.IsScalar()) return ScalarValue(node);
   if (node.IsSequence()) {
     Value out = Value::array();
     size_t i = 0;
-    for (const auto& item : node) {
+    for (const auto& item : node.Items()) {
       auto v = YamlToValue(item, file, key + "[" + std::to_string(i++) + "]");
       if (!v.ok()) return v;
       out.push_back(std::move(*v));
@@ -108,7 +108,7 @@ Result<Value> YamlToValue(const YAML::Node& node, const FilePtr& file, const std
     return out;
   }
   Value out = Value::object();
-  for (const auto& kv : node) {
+  for (const auto& kv : node.MapEntries()) {
     if (!kv.first.IsScalar()) {
       Diagnostics d;
       d.ErrorAt(MakePos(file, kv.first.Mark(), key).Location(), key, "Map keys must be strings");
@@ -121,7 +121,7 @@ Result<Value> YamlToValue(const YAML::Node& node, const FilePtr& file, const std
   return out;
 }
 
-Result<ExprPtr> CompileNode(const YAML::Node& node, const FilePtr& file, const std::string& key) {
+Result<ExprPtr> CompileNode(const YamlNode& node, const FilePtr& file, const std::string& key) {
   Pos pos = MakePos(file, node.Mark(), key);
   auto e = std::make_shared<Expr>();
   e->pos = pos;
@@ -147,7 +147,7 @@ Result<ExprPtr> CompileNode(const YAML::Node& node, const FilePtr& file, const s
   if (node.IsSequence()) {
     e->kind = ExprKind::kList;
     size_t i = 0;
-    for (const auto& item : node) {
+    for (const auto& item : node.Items()) {
       auto c = CompileNode(item, file, key + "[" + std::to_string(i++) + "]");
       if (!c.ok()) {
         diags.Append(c.diags());
@@ -157,7 +157,7 @@ Result<ExprPtr> CompileNode(const YAML::Node& node, const FilePtr& file, const s
     }
   } else {
     e->kind = ExprKind::kMap;
-    for (const auto& kv : node) {
+    for (const auto& kv : node.MapEntries()) {
       if (!kv.first.IsScalar()) {
         diags.ErrorAt(MakePos(file, kv.first.Mark(), key).Location(), key,
                       "Map keys must be strings");
@@ -175,7 +175,7 @@ Result<ExprPtr> CompileNode(const YAML::Node& node, const FilePtr& file, const s
   return ExprPtr(e);
 }
 
-Status CheckDepth(const YAML::Node& node, const FilePtr& file) {
+Status CheckDepth(const YamlNode& node, const FilePtr& file) {
   Status st;
   if (DepthOf(node, 0) > kMaxYamlDepth) {
     st.ErrorAt(SourceLocation{*file, 1, 1}, "",
@@ -197,7 +197,7 @@ std::string DidYouMean(const std::string& name, const std::vector<std::string>& 
   return best.empty() ? std::string() : " Did you mean \"" + best + "\"?";
 }
 
-std::string NodeKind(const YAML::Node& node) {
+std::string NodeKind(const YamlNode& node) {
   if (!node || node.IsNull()) return "null";
   if (node.IsMap()) return "map";
   if (node.IsSequence()) return "list";

@@ -1,8 +1,9 @@
 // yaml-cpp helpers: positions, scalar typing, compiling nodes to expressions, hints.
 //
 /// yaml-cpp marks are 0-based and scalars come back as text; these helpers give every
-/// node a 1-based Pos with its key path, type plain scalars the way YAML 1.2 core does
-/// (quoted scalars stay strings), and compile whole YAML subtrees into Expr trees.
+/// node (a YamlNode, see yaml_tree.h) a 1-based Pos with its key path, type plain scalars the way
+/// YAML 1.2 core does (quoted scalars stay strings), and compile whole YAML subtrees into Expr
+/// trees.
 #pragma once
 
 #include <yaml-cpp/yaml.h>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "engine/config/expr.h"
+#include "engine/config/yaml_tree.h"
 #include "engine/result.h"
 
 namespace capstan {
@@ -24,21 +26,21 @@ constexpr int kMaxYamlDepth = 200;
 Pos MakePos(const FilePtr& file, const YAML::Mark& mark, const std::string& key);
 
 /// A scalar's value: null, bool, integer, float or string (quoted scalars: string).
-Value ScalarValue(const YAML::Node& node);
+Value ScalarValue(const YamlNode& node);
 
 /// Plain data (no interpolation) as a Value, e.g. a variable default or a var file.
-Result<Value> YamlToValue(const YAML::Node& node, const FilePtr& file, const std::string& key);
+Result<Value> YamlToValue(const YamlNode& node, const FilePtr& file, const std::string& key);
 
 /// Compiles a YAML subtree whose scalars may contain `${}` into an expression tree.
-Result<ExprPtr> CompileNode(const YAML::Node& node, const FilePtr& file, const std::string& key);
+Result<ExprPtr> CompileNode(const YamlNode& node, const FilePtr& file, const std::string& key);
 
 /// Fails when `node` nests deeper than kMaxYamlDepth.
-Status CheckDepth(const YAML::Node& node, const FilePtr& file);
+Status CheckDepth(const YamlNode& node, const FilePtr& file);
 
 /// " Did you mean \"x\"?" for the closest candidate, or "" when none is close.
 std::string DidYouMean(const std::string& name, const std::vector<std::string>& candidates);
 
 /// "map", "list", "scalar" or "null": for shape errors.
-std::string NodeKind(const YAML::Node& node);
+std::string NodeKind(const YamlNode& node);
 
 }  // namespace capstan
