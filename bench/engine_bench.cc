@@ -1,11 +1,18 @@
-// engine_bench: times validate, plan --refresh=false and apply on a generated stack.
+// engine_bench: times validate, plan (with and without refresh) and apply on a generated stack.
 //
 /// Runs one phase per process so peak RSS (getrusage ru_maxrss) belongs to that phase:
 ///   engine_bench validate DIR          load + graph + topological order
-///   engine_bench seed DIR              apply the stack against the in-memory provider with
-///                                      no latency, leaving DIR/bench-state.db behind
-///   engine_bench plan DIR              (after seed) time MakePlan without refresh from
-///                                      that applied state: a no-change plan
+///   engine_bench seed DIR              write the stack's state directly (state/bulk.h
+///                                      PutInstances) as an apply would leave it, into
+///                                      DIR/bench-state.db: seconds for 100,000 resources
+///                                      where a real apply takes minutes
+///   engine_bench seed-apply DIR        the same state through a real apply against the
+///                                      in-memory provider with no latency
+///   engine_bench plan DIR              (after seed) MakePlan without refresh: a no-change
+///                                      plan; prints the add/change/destroy summary
+///   engine_bench plan-refresh DIR      (after seed) the in-memory cloud is filled from the
+///                                      state (untimed, printed as cloud_s), then MakePlan
+///                                      with refresh
 ///   engine_bench apply DIR LATENCY_MS PARALLELISM
 ///                                      plan + apply against the in-memory provider with
 ///                                      LATENCY_MS per call; prints the critical-path bound
@@ -17,11 +24,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "engine/graph.h"
 #include "engine/ops/applier.h"
 #include "engine/ops/planner.h"
+#include "state/bulk.h"
 #include "tests/fakes/memory_provider.h"
 
 using namespace capstan;
@@ -55,18 +64,99 @@ int CriticalPath(const Plan& plan) {
   return best;
 }
 
+/// Planned values for the seed walk: what each vertex evaluated to, by id.
+class SeedValues : public ValueSource {
+ public:
+  explicit SeedValues(size_t n) : values_(n) {}
+  const VertexValue* Get(int v) const override {
+    return v >= 0 && static_cast<size_t>(v) < values_.size() && values_[v] ? &*values_[v] : nullptr;
+  }
+  void Set(int v, VertexValue value) { values_[v] = std::move(value); }
+
+ private:
+  std::vector<std::optional<VertexValue>> values_;
+};
+
+/// The state a successful apply against the in-memory provider would leave: every
+/// vertex evaluated in dependency order, each resource's attributes as MemType::Create
+/// returns them (properties with defaults, a fresh id, serial 1 for mem.thing), written
+/// with one PutInstances. Returns the number of instances written.
+Result<size_t> SeedState(Workspace& ws) {
+  const StackConfig& config = *ws.config();
+  DepGraph graph(config.vertices());
+  auto order = graph.TopologicalOrder();
+  if (!order.ok()) return order.diags();
+  std::vector<std::vector<int>> deps = graph.ResourceDependencies();
+  const auto& vertices = config.vertices();
+  SeedValues values(vertices.size());
+  std::vector<InstanceState> instances;
+  for (int vid : order.value()) {
+    const Vertex& v = vertices[vid];
+    auto evaluated = config.Evaluate(vid, values);
+    if (!evaluated.ok()) return evaluated.diags();
+    if (v.kind != VertexKind::kResource) {
+      values.Set(vid, std::move(evaluated.value()));
+      continue;
+    }
+    auto type = ws.GetType(v.provider, v.type);
+    if (!type.ok()) return type.diags();
+    const ResourceSchema& schema = type.value()->schema();
+    InstanceState inst;
+    inst.address = v.address;
+    inst.type = v.type;
+    inst.provider = v.provider;
+    inst.id = "seed-" + std::to_string(vid);
+    inst.attributes = ApplyDefaults(schema, evaluated->value);
+    inst.attributes["id"] = inst.id;
+    if (v.type == "mem.thing") inst.attributes["serial"] = 1;
+    inst.sensitive = evaluated->sensitive;
+    for (const auto& a : schema.attributes) {
+      if (a.sensitive) inst.sensitive.insert(a.name);
+    }
+    for (int d : deps[vid]) inst.dependencies.push_back(vertices[d].address.ToString());
+    inst.create_before_destroy = v.lifecycle.create_before_destroy;
+    values.Set(vid, VertexValue{inst.attributes, inst.sensitive, false});
+    instances.push_back(std::move(inst));
+  }
+  size_t n = instances.size();
+  Status st = PutInstances(ws.state(), ws.stack(), std::move(instances));
+  if (st.HasErrors()) return st;
+  return n;
+}
+
+/// Puts every instance of the state into the in-memory cloud, marked as its stack's.
+Status FillCloud(Workspace& ws, MemoryCloud& cloud) {
+  auto state = ws.state().Load(ws.stack());
+  if (!state.ok()) return state.diags();
+  for (const auto& inst : state->instances) {
+    cloud.Put(inst.id,
+              MemoryObject{inst.type, inst.attributes, ws.stack(), inst.address.ToString()});
+  }
+  return {};
+}
+
+void PrintPlan(const char* phase, const Plan& plan, double load_s, double extra_s, double total_s) {
+  auto s = plan.Summary();
+  std::printf(
+      "phase=%s instances=%zu changes(add/change/destroy)=%d/%d/%d drift=%zu load_s=%.3f "
+      "cloud_s=%.3f plan_s=%.3f total_s=%.3f peak_rss_mb=%ld\n",
+      phase, plan.changes.size(), s.add, s.change, s.destroy, plan.drift.size(), load_s, extra_s,
+      total_s - load_s - extra_s, total_s, PeakRssMb());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 3) {
     std::fprintf(stderr,
-                 "usage: engine_bench validate|seed|plan|apply DIR [LATENCY_MS PARALLELISM]\n");
+                 "usage: engine_bench validate|seed|seed-apply|plan|plan-refresh|apply DIR "
+                 "[LATENCY_MS PARALLELISM]\n");
     return 2;
   }
   std::string phase = argv[1], dir = argv[2];
   setenv("CAPSTAN_STATE_KEY", "bench-key", 1);
   std::string state = dir + "/bench-state.db";
-  if (phase != "plan") {
+  if (phase != "plan" && phase != "plan-refresh") {
     std::filesystem::remove(state);
     std::filesystem::remove(state + "-wal");
     std::filesystem::remove(state + "-shm");
@@ -94,25 +184,38 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  if (phase == "seed") {
+    auto n = SeedState(*ws.value());
+    if (!n.ok()) return Fail(n.diags());
+    std::printf("phase=seed instances=%zu load_s=%.3f seed_s=%.3f peak_rss_mb=%ld\n", *n, load_s,
+                Since(t0) - load_s, PeakRssMb());
+    return 0;
+  }
+
   PlanOptions po;
   po.refresh = false;
-  if (phase == "seed") {
+  if (phase == "seed-apply") {
     auto plan = MakePlan(*ws.value(), po);
     if (!plan.ok()) return Fail(plan.diags());
     ApplyOptions ao;
     auto report = ApplyPlan(*ws.value(), plan.value(), ao);
     if (!report.ok()) return Fail(report.diags());
-    std::printf("phase=seed created=%d seed_s=%.3f\n", report->created, Since(t0));
+    std::printf("phase=seed-apply created=%d seed_s=%.3f\n", report->created, Since(t0));
     return report->ok() ? 0 : 1;
   }
-  if (phase == "plan") {
+  if (phase == "plan" || phase == "plan-refresh") {
+    double cloud_s = 0;
+    if (phase == "plan-refresh") {
+      auto t1 = Clock::now();
+      Status st = FillCloud(*ws.value(), *cloud);
+      if (st.HasErrors()) return Fail(st);
+      cloud_s = Since(t1);
+      po.refresh = true;
+      po.parallelism = 10;  // the CLI default
+    }
     auto plan = MakePlan(*ws.value(), po);
     if (!plan.ok()) return Fail(plan.diags());
-    auto s = plan->Summary();
-    std::printf(
-        "phase=plan instances=%zu changes(add/change/destroy)=%d/%d/%d load_s=%.3f "
-        "total_s=%.3f peak_rss_mb=%ld\n",
-        plan->changes.size(), s.add, s.change, s.destroy, load_s, Since(t0), PeakRssMb());
+    PrintPlan(phase.c_str(), plan.value(), load_s, cloud_s, Since(t0));
     return 0;
   }
 

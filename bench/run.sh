@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the benchmarks and prints their figures (never pass/fail on time).
+# Runs the benchmarks and prints their figures (never pass/fail on time). Note `uptime`
+# next to any figure you keep: the machine's load shows up in every number.
 #   bash bench/run.sh [BUILD_DIR]
 set -euo pipefail
 build=${1:-build}
@@ -7,8 +8,9 @@ gen="$build/bench/stackgen"
 eng="$build/bench/engine_bench"
 work=$(mktemp -d /tmp/capstan-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+uptime
 
-echo "# validate and plan --refresh=false from an applied state"
+echo "# validate, then no-change plans (without and with refresh) from a seeded state"
 for shape in chain fan foreach mixed; do
   for n in 10000 100000; do
     d="$work/$shape-$n"; mkdir -p "$d"
@@ -16,6 +18,7 @@ for shape in chain fan foreach mixed; do
     "$eng" validate "$d" | sed "s/^/$shape $n: /"
     "$eng" seed "$d" | sed "s/^/$shape $n: /"
     "$eng" plan "$d" | sed "s/^/$shape $n: /"
+    "$eng" plan-refresh "$d" | sed "s/^/$shape $n: /"
   done
 done
 
