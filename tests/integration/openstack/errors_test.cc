@@ -33,8 +33,8 @@ std::string Stack(const std::string& cloud, const std::string& name) {
 std::string CloudsYaml(const std::string& auth_url, const std::string& password,
                        const std::string& project = "demo") {
   return "clouds:\n  c:\n    auth:\n      auth_url: " + auth_url +
-         "\n      username: demo\n      password: " + password + "\n      project_name: " +
-         project +
+         "\n      username: demo\n      password: " + password +
+         "\n      project_name: " + project +
          "\n      user_domain_name: Default\n      project_domain_name: Default\n"
          "    region_name: RegionOne\n";
 }

@@ -16,11 +16,16 @@ namespace {
 using clitest::RunResult;
 using clitest::Sandbox;
 
-const std::map<std::string, int> kExpected = {
-    {"application_credential", 1}, {"floating_ip", 1}, {"keypair", 1},
-    {"network", 1},                {"port", 1},        {"router", 1},
-    {"security_group", 3},         {"security_group_rule", 4}, {"server", 1},
-    {"subnet", 1}};
+const std::map<std::string, int> kExpected = {{"application_credential", 1},
+                                              {"floating_ip", 1},
+                                              {"keypair", 1},
+                                              {"network", 1},
+                                              {"port", 1},
+                                              {"router", 1},
+                                              {"security_group", 3},
+                                              {"security_group_rule", 4},
+                                              {"server", 1},
+                                              {"subnet", 1}};
 
 std::map<std::string, int> Zero() {
   std::map<std::string, int> z;
@@ -99,9 +104,9 @@ TEST_CASE("openstack-mgmt applies, shows no changes, reports drift and destroys 
   CHECK(via_cred.status == 0);
 
   // Out-of-band changes: the server renamed, a rule deleted.
-  REQUIRE(testbed::OpenStackCli("server set --name " + prefix + "-renamed " + prefix +
-                                "-mgmtcluster")
-              .status == 0);
+  REQUIRE(
+      testbed::OpenStackCli("server set --name " + prefix + "-renamed " + prefix + "-mgmtcluster")
+          .status == 0);
   Value rules = testbed::OpenStackJson("security group rule list " + prefix + "-allow-icmp");
   REQUIRE(rules.is_array());
   std::string icmp_rule;
