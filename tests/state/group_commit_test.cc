@@ -92,12 +92,21 @@ TEST_CASE("Journal writes and results from many threads all land") {
   std::mutex mu;
   std::set<int64_t> ids;
   std::atomic<int> failures{0};
+  // MakeInstance uses Catch2 macros, which are not thread-safe: build everything first.
+  std::vector<std::vector<InstanceState>> insts(kThreads);
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kPerThread; ++i) {
+      std::string addr = "mem.thing.t" + std::to_string(t) + "_" + std::to_string(i);
+      insts[t].push_back(MakeInstance(addr, "id-" + addr));
+    }
+  }
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       int64_t last = 0;
       for (int i = 0; i < kPerThread; ++i) {
-        std::string addr = "mem.thing.t" + std::to_string(t) + "_" + std::to_string(i);
+        const InstanceState& inst = insts[t][i];
+        std::string addr = inst.address.ToString();
         auto j = store.JournalBegin("s", "run", addr, "create", "");
         if (!j.ok()) {
           ++failures;
@@ -110,7 +119,7 @@ TEST_CASE("Journal writes and results from many threads all land") {
           std::lock_guard lock(mu);
           ids.insert(*j);
         }
-        InstanceWrite w{InstanceWrite::Kind::kPut, MakeInstance(addr, "id-" + addr)};
+        InstanceWrite w{InstanceWrite::Kind::kPut, inst};
         if (store.CommitResult("s", *j, "ok", {w}).HasErrors()) ++failures;
       }
     });
@@ -142,18 +151,20 @@ TEST_CASE("A failing write in a shared batch fails alone") {
     journal[t] = *j;
   }
   std::vector<Status> results(kThreads);
+  std::vector<std::vector<InstanceWrite>> writes(kThreads);  // built here: see above
+  for (int t = 0; t < kThreads; ++t) {
+    std::string addr = "mem.thing.t" + std::to_string(t);
+    writes[t].push_back({InstanceWrite::Kind::kPut, MakeInstance(addr, "x")});
+    // Every third thread also removes an instance that does not exist: its whole
+    // CommitResult must fail and leave its journal row open.
+    if (t % 3 == 0) {
+      writes[t].push_back({InstanceWrite::Kind::kRemove, MakeInstance("mem.thing.ghost", "")});
+    }
+  }
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      std::string addr = "mem.thing.t" + std::to_string(t);
-      std::vector<InstanceWrite> writes{{InstanceWrite::Kind::kPut, MakeInstance(addr, "x")}};
-      // Every third thread also removes an instance that does not exist: its whole
-      // CommitResult must fail and leave its journal row open.
-      if (t % 3 == 0) {
-        writes.push_back({InstanceWrite::Kind::kRemove, MakeInstance("mem.thing.ghost", "")});
-      }
-      results[t] = store->CommitResult("s", journal[t], "ok", writes);
-    });
+    threads.emplace_back(
+        [&, t] { results[t] = store->CommitResult("s", journal[t], "ok", writes[t]); });
   }
   for (auto& t : threads) t.join();
   int failed = 0;
