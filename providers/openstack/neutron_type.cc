@@ -115,6 +115,18 @@ Status NeutronType::AfterUpdate(const CallContext&, const Value&, const Value&, 
   return {};
 }
 Status NeutronType::BeforeDelete(const CallContext&, const ObjectState&) { return {}; }
+bool NeutronType::Adoptable(const CallContext&, const Value&, const Value&) { return true; }
+Status NeutronType::Complete(const CallContext&, const std::vector<ObjectState*>&,
+                             const std::vector<const Value*>&) {
+  return {};
+}
+
+Result<ObjectState> NeutronType::Finish(const CallContext& ctx, ObjectState object,
+                                        const Value& shape) {
+  Status st = Complete(ctx, {&object}, {&shape});
+  if (st.HasErrors()) return st;
+  return object;
+}
 
 Result<std::optional<Value>> NeutronType::Fetch(const CallContext& ctx, const std::string& id) {
   ApiCall call = ApiCall::Get("network", Path(id));
@@ -140,7 +152,9 @@ Result<std::optional<ObjectState>> NeutronType::Read(const CallContext& ctx,
   auto obj = Fetch(ctx, prior.id);
   if (!obj.ok()) return obj.diags();
   if (!obj->has_value()) return std::optional<ObjectState>();
-  return std::optional<ObjectState>(ObjectState{prior.id, ToAttributes(ctx, **obj)});
+  auto done = Finish(ctx, ObjectState{prior.id, ToAttributes(ctx, **obj)}, prior.attributes);
+  if (!done.ok()) return done.diags();
+  return std::optional<ObjectState>(std::move(*done));
 }
 
 std::vector<Result<std::optional<ObjectState>>> NeutronType::ReadMany(
@@ -154,6 +168,8 @@ std::vector<Result<std::optional<ObjectState>>> NeutronType::ReadMany(
   }
   std::map<std::string, const Value*> by_id;
   for (const Value& o : *listed) by_id[Str(o, "id")] = &o;
+  std::vector<ObjectState*> found;
+  std::vector<const Value*> shapes;
   for (size_t i = 0; i < priors.size(); ++i) {
     const ObjectState& prior = priors[i];
     CallContext one = ctx.ForInstance(i);
@@ -163,6 +179,19 @@ std::vector<Result<std::optional<ObjectState>>> NeutronType::ReadMany(
           std::optional<ObjectState>(ObjectState{prior.id, ToAttributes(one, *it->second)}));
     } else {
       out.push_back(Read(one, prior));  // Not marked any more, or gone: ask directly.
+    }
+  }
+  for (size_t i = 0; i < priors.size(); ++i) {
+    if (by_id.count(priors[i].id) == 0) continue;  // Read finished it.
+    found.push_back(&**out[i]);
+    shapes.push_back(&priors[i].attributes);
+  }
+  if (!found.empty()) {
+    Status st = Complete(ctx, found, shapes);
+    if (st.HasErrors()) {
+      for (size_t i = 0; i < priors.size(); ++i) {
+        if (by_id.count(priors[i].id) != 0) out[i] = st;
+      }
     }
   }
   return out;
@@ -192,7 +221,9 @@ Result<ObjectState> NeutronType::Create(const CallContext& ctx, const Value& pro
                                   kind_.list_key, ctx.cancel);
   if (!candidates.ok()) return candidates.diags();
   for (const Value& c : *candidates) {
-    if (Str(c, "id") == ctx.replacing_id || !Owned(ctx, c)) continue;
+    if (Str(c, "id") == ctx.replacing_id || !Owned(ctx, c) || !Adoptable(ctx, c, props)) {
+      continue;
+    }
     ctx.Progress("adopting " + kind_.singular + " " + Str(c, "id") + " from an earlier run");
     ObjectState found{Str(c, "id"), ToAttributes(ctx, c)};
     return Update(ctx, found, props);
@@ -211,7 +242,9 @@ Result<ObjectState> NeutronType::Create(const CallContext& ctx, const Value& pro
   if (st.HasErrors()) return st;
   st = AfterCreate(ctx, object, props);
   if (st.HasErrors()) return st;
-  return Reread(ctx, id);
+  auto reread = Reread(ctx, id);
+  if (!reread.ok()) return reread;
+  return Finish(ctx, std::move(*reread), props);
 }
 
 Result<ObjectState> NeutronType::Update(const CallContext& ctx, const ObjectState& prior,
@@ -239,7 +272,9 @@ Result<ObjectState> NeutronType::Update(const CallContext& ctx, const ObjectStat
   if (st.HasErrors()) return st;
   st = AfterUpdate(ctx, object, before, props);
   if (st.HasErrors()) return st;
-  return Reread(ctx, prior.id);
+  auto reread = Reread(ctx, prior.id);
+  if (!reread.ok()) return reread;
+  return Finish(ctx, std::move(*reread), props);
 }
 
 Status NeutronType::Delete(const CallContext& ctx, const ObjectState& prior) {
@@ -263,6 +298,14 @@ Result<std::vector<ObjectState>> NeutronType::List(const CallContext& ctx) {
       continue;
     }
     out.push_back(ObjectState{Str(o, "id"), ToAttributes(ctx, o)});
+  }
+  std::vector<ObjectState*> all;
+  static const Value kNoShape;
+  std::vector<const Value*> shapes(out.size(), &kNoShape);
+  for (ObjectState& o : out) all.push_back(&o);
+  if (!all.empty()) {
+    Status st = Complete(ctx, all, shapes);
+    if (st.HasErrors()) return st;
   }
   return out;
 }

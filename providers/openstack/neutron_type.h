@@ -19,6 +19,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "providers/openstack/session.h"
 #include "providers/provider.h"
@@ -69,6 +70,15 @@ class NeutronType : public ResourceType {
                              const Value& props);
   /// Runs before the DELETE (router interfaces). Default: nothing.
   virtual Status BeforeDelete(const CallContext& ctx, const ObjectState& prior);
+  /// False when a candidate carrying this address's marks must not be adopted for
+  /// `props` (a security-group rule whose content differs). Default: true.
+  virtual bool Adoptable(const CallContext& ctx, const Value& candidate, const Value& props);
+  /// Finishes objects just read from the API, once per batch: extra lookups (router
+  /// interfaces) and reshaping like shapes[i] — the props on create/update, the prior
+  /// attributes on refresh, null on List — so a value equal in meaning to what the user
+  /// wrote reads back equal in form (set order, keys the user left out). Default: nothing.
+  virtual Status Complete(const CallContext& ctx, const std::vector<ObjectState*>& objects,
+                          const std::vector<const Value*>& shapes);
 
   /// GET /v2.0/<plural>/<id>; nullopt on 404.
   Result<std::optional<Value>> Fetch(const CallContext& ctx, const std::string& id);
@@ -82,6 +92,8 @@ class NeutronType : public ResourceType {
   ResourceSchema schema_;
 
  private:
+  /// Complete() for one object.
+  Result<ObjectState> Finish(const CallContext& ctx, ObjectState object, const Value& shape);
   Status EnsureTags(const CallContext& ctx, const Value& object, const Value& props);
 };
 
