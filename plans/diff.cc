@@ -5,6 +5,7 @@
 /// collects the ResourceChanges this returns.
 #include "plans/diff.h"
 
+#include <algorithm>
 #include <utility>
 
 namespace capstan {
@@ -13,6 +14,12 @@ namespace {
 /// Inputs are compared; with no schema every planned attribute counts as one.
 bool IsComparedInput(const ResourceSchema* schema, const std::string& name) {
   return schema == nullptr || schema->IsInput(name);
+}
+
+bool IsControllerOwned(const ResourceSchema* schema, const std::string& name) {
+  if (schema == nullptr) return false;
+  const auto& owned = schema->controller_owned;
+  return std::find(owned.begin(), owned.end(), name) != owned.end();
 }
 
 /// Set by the provider and never by the user: unknown again when the object is replaced.
@@ -86,6 +93,11 @@ void PlanExisting(const DiffInput& in, ResourceChange& c) {
     if (!IsComparedInput(in.schema, name)) continue;
     const Value prior = c.before.contains(name) ? c.before[name] : Value();
     if (!ContainsUnknown(value) && prior == value) continue;
+    if (IsControllerOwned(in.schema, name)) {
+      // A controller (CAPI, OCCM) sets it after capstan; "undoing" that would fight it.
+      c.ignored.push_back(name + " (controller-owned)");
+      continue;
+    }
     if (in.lifecycle.Ignores(name)) {
       c.ignored.push_back(IgnoreNote(name, in.lifecycle));
       continue;

@@ -15,7 +15,8 @@
 ///
 /// Only schema inputs that appear in the planned attributes are compared; computed
 /// attributes keep their prior value unless the object is replaced, when they become
-/// unknown. Attributes under lifecycle.ignore_changes keep their prior value.
+/// unknown. Attributes under lifecycle.ignore_changes, and inputs the schema lists as
+/// controller_owned, keep their prior value (noted in `ignored` with the reason).
 #pragma once
 
 #include <set>

@@ -127,6 +127,41 @@ std::map<std::string, std::set<std::string>> IgnoreMap(const StackConfig* config
   return out;
 }
 
+/// A refresh-only plan's changes: one no-op per object checked (deposed objects aside),
+/// with its refreshed attributes (state's when it vanished) and what refresh ignored,
+/// so drift reports can list every object checked, not only the drifted ones.
+std::vector<ResourceChange> CheckedObjects(
+    const std::vector<InstanceState>& in_state, const std::vector<InstanceState>& refreshed,
+    const std::map<std::string, std::vector<std::string>>& ignored) {
+  std::unordered_map<std::string, const InstanceState*> now;
+  for (const auto& inst : refreshed) {
+    if (inst.deposed_key.empty()) now[inst.address.ToString()] = &inst;
+  }
+  std::vector<ResourceChange> out;
+  for (const auto& inst : in_state) {
+    if (!inst.deposed_key.empty()) continue;
+    const std::string addr = inst.address.ToString();
+    auto it = now.find(addr);
+    const InstanceState& seen = it == now.end() ? inst : *it->second;
+    ResourceChange c;
+    c.address = inst.address;
+    c.type = inst.type;
+    c.provider = inst.provider;
+    c.action = Action::kNoOp;
+    c.id = seen.id;
+    c.before = seen.attributes;
+    c.after = seen.attributes;
+    c.sensitive = seen.sensitive;
+    c.prior_dependencies = inst.dependencies;
+    auto ig = ignored.find(addr);
+    if (ig != ignored.end()) c.ignored = ig->second;
+    out.push_back(std::move(c));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const ResourceChange& a, const ResourceChange& b) { return a.address < b.address; });
+  return out;
+}
+
 void AttachAddress(Diagnostics& into, const Diagnostics& from, const Vertex& v,
                    const std::string& key_prefix) {
   for (auto d : from.items()) {
@@ -175,14 +210,19 @@ Result<Plan> MakePlan(Workspace& ws, const PlanOptions& opts) {
 
   // 1. Refresh.
   std::vector<InstanceState> prior = state.instances;
+  std::map<std::string, std::vector<std::string>> refresh_ignored;
   if (opts.refresh && !prior.empty()) {
     RefreshResult r = Refresh(ws, prior, IgnoreMap(config), opts.parallelism);
     if (r.diags.HasErrors()) return r.diags;
     diags.Append(r.diags);
     prior = std::move(r.instances);
     plan.drift = std::move(r.drift);
+    refresh_ignored = std::move(r.ignored);
   }
-  if (opts.mode == PlanMode::kRefreshOnly) return plan;
+  if (opts.mode == PlanMode::kRefreshOnly) {
+    plan.changes = CheckedObjects(state.instances, prior, refresh_ignored);
+    return plan;
+  }
 
   // Index current (non-deposed) prior instances by address.
   std::unordered_map<std::string, const InstanceState*> current;
@@ -319,6 +359,17 @@ Result<Plan> MakePlan(Workspace& ws, const PlanOptions& opts) {
     }
   }
 
+  // What refresh ignored (controller-owned, ignore_changes) is part of each object's story.
+  for (ResourceChange& c : changes) {
+    if (!c.deposed_key.empty()) continue;
+    auto it = refresh_ignored.find(c.address.ToString());
+    if (it == refresh_ignored.end()) continue;
+    for (const std::string& note : it->second) {
+      if (std::find(c.ignored.begin(), c.ignored.end(), note) == c.ignored.end()) {
+        c.ignored.push_back(note);
+      }
+    }
+  }
   std::sort(changes.begin(), changes.end(), [](const ResourceChange& a, const ResourceChange& b) {
     if (a.address != b.address) return a.address < b.address;
     return a.deposed_key < b.deposed_key;

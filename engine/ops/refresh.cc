@@ -145,18 +145,33 @@ RefreshResult Refresh(Workspace& ws, const std::vector<InstanceState>& instances
     InstanceState now = prior;
     now.id = read[i]->id.empty() ? prior.id : read[i]->id;
     now.attributes = read[i]->attributes;
-    std::set<std::string> ignored;
+    std::set<std::string> lifecycle_ignored, controller_owned;
     auto it = ignore.find(addr);
-    if (it != ignore.end()) ignored = it->second;
+    if (it != ignore.end()) lifecycle_ignored = it->second;
     auto type = ws.GetType(prior.provider, prior.type);
     if (type.ok()) {
-      for (const auto& a : type.value()->schema().controller_owned) ignored.insert(a);
+      const auto& owned = type.value()->schema().controller_owned;
+      controller_owned.insert(owned.begin(), owned.end());
     }
+    std::set<std::string> ignored = lifecycle_ignored;
+    ignored.insert(controller_owned.begin(), controller_owned.end());
     DriftEntry e;
     e.address = prior.address;
     e.type = prior.type;
+    std::vector<std::string> skipped;
     e.attributes =
-        CompareAttributes(prior.attributes, now.attributes, prior.sensitive, ignored, &e.ignored);
+        CompareAttributes(prior.attributes, now.attributes, prior.sensitive, ignored, &skipped);
+    for (const std::string& name : skipped) {
+      // The controller is the better explanation when both apply: it will change again.
+      if (controller_owned.count(name)) {
+        e.ignored.push_back(name + " (controller-owned)");
+      } else if (lifecycle_ignored.count(name)) {
+        e.ignored.push_back(name + " (lifecycle.ignore_changes)");
+      } else {
+        e.ignored.push_back(name + " (lifecycle.ignore_changes = all)");
+      }
+    }
+    if (!e.ignored.empty() && prior.deposed_key.empty()) result.ignored[addr] = e.ignored;
     if (!e.attributes.empty()) result.drift.push_back(std::move(e));
     result.instances.push_back(std::move(now));
   }

@@ -5,7 +5,8 @@
 /// per page instead of one GET per object where the provider allows it. The result is
 /// the refreshed state (objects that vanished are dropped) plus a DriftEntry for every
 /// instance whose real attributes differ from state, ignoring attributes the resource's
-/// lifecycle.ignore_changes or the type's controller_owned list name.
+/// lifecycle.ignore_changes or the type's controller_owned list name — which are
+/// reported with their reason, so `--verbose` can say what was skipped and why.
 #pragma once
 
 #include <map>
@@ -21,6 +22,9 @@ namespace capstan {
 struct RefreshResult {
   std::vector<InstanceState> instances;  ///< Refreshed; vanished objects removed.
   std::vector<DriftEntry> drift;
+  /// Per address, every difference skipped and why ("status (controller-owned)",
+  /// "tags (lifecycle.ignore_changes)"), also for objects that did not drift otherwise.
+  std::map<std::string, std::vector<std::string>> ignored;
   Diagnostics diags;
 };
 
