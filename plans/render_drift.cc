@@ -3,10 +3,10 @@
 /// Drift is what refresh found: the real object differs from the stored state. It is
 /// shown before the plan's actions (the actions respond to it) and alone for `capstan
 /// drift`, which CI runs on a schedule, so its summary line is meant to be grepped.
-#include <set>
 #include <string>
 #include <vector>
 
+#include "plans/drift_report.h"
 #include "plans/render_human.h"
 #include "plans/render_text.h"
 
@@ -41,26 +41,29 @@ std::string DriftSection(const Plan& plan, const RenderOptions& options) {
   return out + "\n";
 }
 
+std::string IgnoredSection(const Plan& plan, const RenderOptions& options, bool skip_drifted) {
+  Style style(options.color);
+  std::string out;
+  for (const CheckedObject& o : CheckedObjects(plan)) {
+    if (skip_drifted && o.drift != nullptr) continue;  // DriftSection lists its notes.
+    for (const std::string& note : o.ignored) {
+      out += "  " + o.address + ": " + style.Dim("ignored: " + note) + "\n";
+    }
+  }
+  if (out.empty()) return out;
+  return style.Bold("Differences ignored:") + "\n" + out + "\n";
+}
+
 }  // namespace render
 
 std::string RenderDrift(const Plan& plan, const RenderOptions& options) {
   render::Style style(options.color);
   std::string out = render::DriftSection(plan, options);
-  int changed = 0, deleted = 0;
-  for (const DriftEntry& d : plan.drift) ++(d.deleted ? deleted : changed);
-  if (plan.drift.empty()) {
-    // Objects in state: every change with a prior object, counted once per address.
-    std::set<std::string> tracked;
-    for (const ResourceChange& c : plan.changes) {
-      if (c.before.is_object() && c.deposed_key.empty()) tracked.insert(c.address.ToString());
-    }
-    const size_t n = tracked.size();
-    return out + "No drift: " + std::to_string(n) +
-           (n == 1 ? " object matches its" : " objects match their") + " state.\n";
-  }
-  return out + style.Bold("Drift:") + " " + std::to_string(changed) +
-         (changed == 1 ? " object" : " objects") + " changed, " + std::to_string(deleted) +
-         " deleted outside capstan.\n";
+  if (options.verbose) out += render::IgnoredSection(plan, options, /*skip_drifted=*/true);
+  const std::string line = render::DriftSummaryLine(plan);
+  if (plan.drift.empty()) return out + line + "\n";
+  const size_t colon = line.find(':');
+  return out + style.Bold(line.substr(0, colon + 1)) + line.substr(colon + 1) + "\n";
 }
 
 }  // namespace capstan

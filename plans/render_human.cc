@@ -180,8 +180,10 @@ std::string RenderPlan(const Plan& plan, const RenderOptions& options) {
            " changed object" + (plan.drift.size() == 1 ? "" : "s") +
            " in the state; no objects will be changed.\n";
   }
+  const std::string ignored =
+      options.verbose ? render::IgnoredSection(plan, options, /*skip_drifted=*/false) : "";
   if (!plan.HasChanges()) {
-    return out + "No changes. Your infrastructure matches the configuration.\n";
+    return out + ignored + "No changes. Your infrastructure matches the configuration.\n";
   }
   const bool any_resource = std::any_of(plan.changes.begin(), plan.changes.end(),
                                         [](auto& c) { return c.action != Action::kNoOp; });
@@ -196,6 +198,7 @@ std::string RenderPlan(const Plan& plan, const RenderOptions& options) {
     }
     out += "\n";
   }
+  out += ignored;
   PlanSummary s = plan.Summary();
   out += style.Bold("Plan:") + " " + std::to_string(s.add) + " to add, " +
          std::to_string(s.change) + " to change, " + std::to_string(s.destroy) + " to destroy.\n";

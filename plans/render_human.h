@@ -17,6 +17,9 @@ namespace capstan {
 struct RenderOptions {
   bool color = false;
   bool show_unchanged = false;  ///< List unchanged attributes instead of counting them.
+  /// Also list what was ignored for objects without changes, and why (`--verbose`):
+  /// "ignored: status (controller-owned)", "ignored: tags (lifecycle.ignore_changes)".
+  bool verbose = false;
 };
 
 /// The full plan: drift (if any), resource changes, summary line, output changes.

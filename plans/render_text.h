@@ -57,6 +57,11 @@ void WriteLines(std::string& out, const std::vector<Line>& lines, const std::str
 /// in a blank line; "" when there is no drift.
 std::string DriftSection(const Plan& plan, const RenderOptions& options);
 
+/// With --verbose: "Differences ignored:" and one "  ADDR: ignored: NOTE" line per note
+/// (objects with drift left out when `skip_drifted`, as DriftSection shows theirs);
+/// "" when nothing was ignored.
+std::string IgnoredSection(const Plan& plan, const RenderOptions& options, bool skip_drifted);
+
 /// "# (3 unchanged attributes hidden)" or "" for zero.
 std::string HiddenNote(int hidden, const char* what);
 

@@ -1,42 +1,22 @@
 // Golden tests for the human plan and drift renderings (plans/render_human.h).
 //
-/// The goldens in tests/plans/golden/ are what users read; review them by eye when they
-/// change. CAPSTAN_UPDATE_GOLDEN=1 rewrites them from the current output.
+/// The goldens in tests/plans/golden/ are what users read (see golden.h).
 #include "plans/render_human.h"
 
 #include <catch2/catch.hpp>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 
+#include "golden.h"
 #include "sample_plans.h"
 
 namespace capstan {
 namespace {
 
+using testing::CheckGolden;
 using testing::FullPlan;
 using testing::kSecret;
 using testing::MakeChange;
 using testing::QuietPlan;
-
-std::string GoldenPath(const std::string& name) {
-  return std::string(CAPSTAN_SOURCE_DIR) + "/tests/plans/golden/" + name;
-}
-
-void CheckGolden(const std::string& name, const std::string& actual) {
-  const std::string path = GoldenPath(name);
-  const char* update = std::getenv("CAPSTAN_UPDATE_GOLDEN");
-  if (update != nullptr && std::string(update) == "1") {
-    std::ofstream(path, std::ios::binary) << actual;
-  }
-  std::ifstream in(path, std::ios::binary);
-  INFO("golden file " << path << " (CAPSTAN_UPDATE_GOLDEN=1 rewrites it)");
-  REQUIRE(in.good());
-  std::stringstream expected;
-  expected << in.rdbuf();
-  CHECK(actual == expected.str());
-}
 
 TEST_CASE("render: full plan matches its golden file and never shows a secret") {
   const std::string out = RenderPlan(FullPlan(), RenderOptions{});
@@ -88,6 +68,21 @@ TEST_CASE("render: drift report lists changed and deleted objects with a summary
 
 TEST_CASE("render: no drift counts the objects that match their state") {
   CHECK(RenderDrift(QuietPlan(), RenderOptions{}) == "No drift: 3 objects match their state.\n");
+}
+
+TEST_CASE("render: verbose lists ignored differences with their reasons, quiet does not") {
+  Plan p = QuietPlan();
+  p.changes[0].ignored = {"status (controller-owned)"};
+  p.changes[2].ignored = {"tags (lifecycle.ignore_changes)"};
+  const std::string quiet = RenderDrift(p, RenderOptions{});
+  CHECK(quiet.find("ignored") == std::string::npos);
+  const std::string loud = RenderDrift(p, RenderOptions{.verbose = true});
+  CHECK_THAT(loud, Catch::Contains("local.file.f: ignored: tags (lifecycle.ignore_changes)"));
+  CHECK_THAT(loud, Catch::Contains("openstack.network.main: ignored: status (controller-owned)"));
+  CHECK_THAT(loud, Catch::EndsWith("No drift: 3 objects match their state.\n"));
+  const std::string plan = RenderPlan(p, RenderOptions{.verbose = true});
+  CHECK_THAT(plan, Catch::Contains("openstack.network.main: ignored: status (controller-owned)"));
+  CHECK(RenderPlan(p, RenderOptions{}).find("ignored") == std::string::npos);
 }
 
 }  // namespace
