@@ -3,7 +3,8 @@
 /// The plan is the program apply runs; `--out` saves it (sensitive values sealed with
 /// the state key) so that `capstan apply FILE` executes exactly what was reviewed, and
 /// refuses it once state or configuration moved on. `--detailed-exitcode` lets CI tell
-/// "no changes" (0) from "changes" (2) from "error" (1).
+/// "no changes" (0) from "changes" (2) from "error" (1). `--format markdown` prints the plan
+/// as a pull/merge-request comment (plans/render_markdown.h).
 #include <iostream>
 #include <memory>
 
@@ -11,6 +12,7 @@
 #include "cli/run_plan.h"
 #include "plans/plan_file.h"
 #include "plans/render_json.h"
+#include "plans/render_markdown.h"
 
 namespace capstan::cli {
 namespace {
@@ -20,13 +22,17 @@ struct PlanCmdArgs {
   std::string out;
   bool detailed_exitcode = false;
   bool destroy = false;
+  std::string format = "human";  ///< human, json or markdown; --json means json.
 };
 
-int RunPlan(const PlanCmdArgs& args, Context& ctx) {
+int RunPlan(PlanCmdArgs args, Context& ctx) {
+  if (args.plan.json) args.format = "json";
+  args.plan.json = args.format == "json";
+  const bool human = args.format == "human";
   auto po = MakePlanOptions(args.plan, args.destroy ? PlanMode::kDestroy : PlanMode::kNormal);
   if (!po) return Report(ctx.global, po.diags());
   std::unique_ptr<EventSink> sink;
-  if (!args.plan.json) {
+  if (human) {
     sink = std::make_unique<HumanEventPrinter>(std::cout, std::cerr,
                                                UseColor(ctx.global, STDOUT_FILENO));
   }
@@ -48,13 +54,15 @@ int RunPlan(const PlanCmdArgs& args, Context& ctx) {
     nlohmann::json j = PlanToJson(*plan);
     if (!plan.diags().empty()) j["diagnostics"] = DiagnosticsToJson(plan.diags());
     std::cout << j.dump(2) << "\n";
+  } else if (args.format == "markdown") {
+    std::cout << RenderPlanMarkdown(*plan) << std::flush;
   } else {
-    PrintPlanHuman(ctx, *plan);
+    PrintPlanHuman(ctx, *plan, args.plan.verbose);
   }
   if (!args.out.empty()) {
     Status st = WritePlanFile(args.out, *plan, (*ws)->box());
     if (st.HasErrors()) return Report(ctx.global, st);
-    if (!args.plan.json) {
+    if (human) {
       std::cout << "\nSaved the plan to " << args.out
                 << ". To perform exactly these actions, run:\n  capstan apply " << args.out << "\n";
     }
@@ -75,7 +83,9 @@ void AddPlanCommand(CLI::App& app, Context& ctx) {
            "present, with --detailed-exitcode).",
            "  capstan plan --var env=prod --out prod.plan\n"
            "  capstan plan --target 'module.cluster[\"a\"]' --detailed-exitcode\n"
-           "  capstan plan --destroy");
+           "  capstan plan --destroy\n"
+           "  capstan plan --format markdown > plan.md   # a pull-request comment\n"
+           "  capstan plan --verbose                     # also: what was ignored, and why");
   AddStackOptions(cmd, &args->plan.stack);
   AddTargetOptions(cmd, &args->plan.targets);
   AddPlanFlags(cmd, &args->plan, /*with_parallelism=*/true);
@@ -84,6 +94,9 @@ void AddPlanCommand(CLI::App& app, Context& ctx) {
   cmd->add_flag("--detailed-exitcode", args->detailed_exitcode,
                 "Exit 2 when there are changes (0 none, 1 error)");
   cmd->add_flag("--destroy", args->destroy, "Plan to destroy every managed object");
+  cmd->add_option("--format", args->format,
+                  "human (default), json (same as --json) or markdown (a PR/MR comment)")
+      ->check(CLI::IsMember({"human", "json", "markdown"}));
   cmd->callback([args, &ctx] { ctx.exit_code = RunPlan(*args, ctx); });
 }
 

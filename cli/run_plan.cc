@@ -19,6 +19,9 @@ void AddPlanFlags(CLI::App* cmd, PlanArgs* args, bool with_parallelism) {
                     "Provider operations to run at once (default 10)")
         ->check(CLI::Range(1, 1000));
   }
+  cmd->add_flag("--verbose,-v", args->verbose,
+                "Also list differences that were ignored and why (controller-owned attributes, "
+                "lifecycle.ignore_changes)");
   cmd->add_flag("--json", args->json, "Machine-readable output (JSON)");
 }
 
@@ -46,10 +49,11 @@ void WarnTargeting(const Context& ctx, const PlanArgs& args) {
   PrintDiagnostics(ctx.global, d);
 }
 
-void PrintPlanHuman(const Context& ctx, const Plan& plan) {
+void PrintPlanHuman(const Context& ctx, const Plan& plan, bool verbose) {
   RenderOptions ro;
   ro.color = UseColor(ctx.global, STDOUT_FILENO);
   ro.show_unchanged = false;
+  ro.verbose = verbose;
   std::cout << RenderPlan(plan, ro) << std::flush;
 }
 
@@ -176,7 +180,7 @@ int PlanShowAndApply(Context& ctx, const PlanArgs& args, PlanMode mode, const Ap
   if (out.json) {
     out.json->Emit({{"type", "plan"}, {"plan", PlanToJson(*plan)}});
   } else if (plan->HasChanges()) {
-    PrintPlanHuman(ctx, *plan);
+    PrintPlanHuman(ctx, *plan, args.verbose);
   }
   return ConfirmAndApply(ctx, **ws, *plan, args, wording, auto_approve, *out.sink, out.json);
 }

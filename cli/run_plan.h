@@ -23,10 +23,11 @@ struct PlanArgs {
   TargetOptions targets;
   bool refresh = true;
   bool json = false;
+  bool verbose = false;  ///< Also say which differences were ignored, and why.
   int parallelism = 10;
 };
 
-/// Adds --refresh, --parallelism (if `with_parallelism`) and --json.
+/// Adds --refresh, --parallelism (if `with_parallelism`), --verbose and --json.
 void AddPlanFlags(CLI::App* cmd, PlanArgs* args, bool with_parallelism);
 
 /// PlanOptions from the flags; errors name bad selectors.
@@ -35,8 +36,8 @@ Result<PlanOptions> MakePlanOptions(const PlanArgs& args, PlanMode mode);
 /// "Warning: resource targeting is in effect ..." on stderr when targets/excludes exist.
 void WarnTargeting(const Context& ctx, const PlanArgs& args);
 
-/// Prints the plan for people (RenderPlan) on stdout.
-void PrintPlanHuman(const Context& ctx, const Plan& plan);
+/// Prints the plan for people (RenderPlan) on stdout; `verbose` lists ignored differences.
+void PrintPlanHuman(const Context& ctx, const Plan& plan, bool verbose = false);
 
 /// How apply/destroy word things.
 struct ApplyWording {
