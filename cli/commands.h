@@ -22,5 +22,9 @@ void AddStateCommand(CLI::App& app, Context& ctx);
 void AddImportCommand(CLI::App& app, Context& ctx);
 void AddForceUnlockCommand(CLI::App& app, Context& ctx);
 void AddVersionCommand(CLI::App& app, Context& ctx);
+/// Needs the whole app: call after every other command is added.
+void AddCompletionCommand(CLI::App& app, Context& ctx);
+/// Hidden (`capstan man`); needs the whole app too.
+void AddManCommand(CLI::App& app, Context& ctx);
 
 }  // namespace capstan::cli

@@ -3,6 +3,7 @@
 /// One mutex per sink serialises lines from worker threads, so lines never interleave.
 #include "cli/event_printer.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <ctime>
@@ -77,8 +78,21 @@ std::string FormatElapsed(double seconds) {
   return std::to_string(s / 60) + "m" + std::to_string(s % 60) + "s";
 }
 
+std::string ProgressGist(const std::string& message) {
+  size_t end = message.size();
+  if (end > 0 && message[end - 1] == 's') {
+    size_t digits = end - 1;
+    while (digits > 0 && std::isdigit(static_cast<unsigned char>(message[digits - 1]))) --digits;
+    if (digits < end - 1) {
+      end = digits;
+      while (end > 0 && (message[end - 1] == ' ' || message[end - 1] == ',')) --end;
+    }
+  }
+  return message.substr(0, end);
+}
+
 HumanEventPrinter::HumanEventPrinter(std::ostream& out, std::ostream& err, bool color,
-                                     std::chrono::seconds tick)
+                                     std::chrono::milliseconds tick)
     : out_(out), err_(err), color_(color), tick_(tick) {
   ticker_ = std::thread([this] { Ticker(); });
 }
@@ -108,12 +122,24 @@ void HumanEventPrinter::OnEvent(const Event& e) {
     case Event::Kind::kRefreshDone:
       break;
     case Event::Kind::kOpStart:
-      in_flight_[e.address] = InFlight{e.action, now, now};
+      in_flight_[e.address] = InFlight{e.action, now, now + tick_, "", ""};
       Line(e.address, ActionVerb(e.action) + "...");
+      cv_.notify_all();  // the ticker's next deadline may now be earlier
       break;
-    case Event::Kind::kOpProgress:
-      if (!e.message.empty()) Line(e.address, e.message, "2");
+    case Event::Kind::kOpProgress: {
+      if (e.message.empty()) break;
+      auto it = in_flight_.find(e.address);
+      const std::string gist = ProgressGist(e.message);
+      if (it == in_flight_.end()) {
+        Line(e.address, e.message, "2");
+        break;
+      }
+      const bool news = gist != it->second.progress_gist;
+      it->second.progress = e.message;
+      it->second.progress_gist = gist;
+      if (news) Line(e.address, e.message, "2");
       break;
+    }
     case Event::Kind::kOpDone: {
       in_flight_.erase(e.address);
       std::string text =
@@ -151,15 +177,19 @@ void HumanEventPrinter::OnEvent(const Event& e) {
 void HumanEventPrinter::Ticker() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!stop_) {
-    cv_.wait_for(lock, std::chrono::seconds(1));
+    // Sleep until the earliest "Still ..." deadline (or until an operation starts).
+    auto next = std::chrono::steady_clock::now() + std::chrono::hours(1);
+    for (const auto& [address, op] : in_flight_) next = std::min(next, op.next_tick);
+    cv_.wait_until(lock, next);
     if (stop_) break;
     auto now = std::chrono::steady_clock::now();
     for (auto& [address, op] : in_flight_) {
-      if (now - op.last_tick < tick_) continue;
-      op.last_tick = now;
+      if (now < op.next_tick) continue;
+      // Every tick_ after the start, not tick_ after a late wake-up: no drift over time.
+      while (op.next_tick <= now) op.next_tick += tick_;
       auto elapsed = std::chrono::duration<double>(now - op.started).count();
       Line(address, "Still " + ActionProgressive(op.action) + "... [" + FormatElapsed(elapsed) +
-                        " elapsed]");
+                        " elapsed]" + (op.progress.empty() ? "" : " (" + op.progress + ")"));
     }
   }
 }
@@ -173,6 +203,20 @@ void JsonEventPrinter::OnEvent(const Event& e) {
   if (e.kind == Event::Kind::kOpDone || e.kind == Event::Kind::kOpFailed) {
     j["elapsed_seconds"] = e.elapsed_seconds;
   }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto now = std::chrono::steady_clock::now();
+    if (e.kind == Event::Kind::kOpStart) {
+      op_started_[e.address] = now;
+    } else if (e.kind == Event::Kind::kOpProgress) {
+      auto it = op_started_.find(e.address);
+      if (it != op_started_.end()) {
+        j["elapsed_seconds"] = std::chrono::duration<double>(now - it->second).count();
+      }
+    } else if (e.kind == Event::Kind::kOpDone || e.kind == Event::Kind::kOpFailed) {
+      op_started_.erase(e.address);
+    }
+  }
   Emit(j);
 }
 
@@ -180,6 +224,9 @@ void JsonEventPrinter::Emit(const nlohmann::json& line) {
   nlohmann::json j = line;
   j["@timestamp"] = Timestamp();
   std::lock_guard<std::mutex> lock(mu_);
+  const double run =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  j["run_seconds"] = std::round(run * 1000) / 1000;
   out_ << j.dump() << "\n" << std::flush;
 }
 

@@ -4,8 +4,12 @@
 /// human printer writes one line per step, Terraform-style, so logs of CI runs read the
 /// same as a terminal: `local.file.a: Creating...`, `local.file.a: Creation complete
 /// after 3s [id=abc]`, and for long operations a `Still creating... [30s elapsed]` line
-/// every 30 seconds from a ticker thread, so a silent wait never looks like a hang.
-/// The JSON printer writes one object per line (`--json`), with a "type" field.
+/// every 30 seconds from a ticker thread, so a silent wait never looks like a hang. The
+/// latest provider sub-step rides on that line (`... [30s elapsed] (server: BUILD,
+/// 28s)`); a sub-step is printed on its own line only when it says something new (the
+/// same status with a new seconds count is not new), so polling never floods a log.
+/// The JSON printer writes one object per line (`--json`), with a "type" field, the
+/// wall-clock `@timestamp` and `run_seconds` since the run started (docs/events.md).
 #pragma once
 
 #include <chrono>
@@ -25,7 +29,7 @@ class HumanEventPrinter : public EventSink {
  public:
   /// `tick` is the interval of "Still ..." lines (30 s; tests may shorten it).
   HumanEventPrinter(std::ostream& out, std::ostream& err, bool color,
-                    std::chrono::seconds tick = std::chrono::seconds(30));
+                    std::chrono::milliseconds tick = std::chrono::seconds(30));
   ~HumanEventPrinter() override;
   HumanEventPrinter(const HumanEventPrinter&) = delete;
   HumanEventPrinter& operator=(const HumanEventPrinter&) = delete;
@@ -36,7 +40,9 @@ class HumanEventPrinter : public EventSink {
   struct InFlight {
     std::string action;
     std::chrono::steady_clock::time_point started;
-    std::chrono::steady_clock::time_point last_tick;
+    std::chrono::steady_clock::time_point next_tick;
+    std::string progress;       ///< Latest provider sub-step.
+    std::string progress_gist;  ///< It without its trailing seconds count.
   };
   void Ticker();
   void Line(const std::string& address, const std::string& text, const char* sgr = nullptr);
@@ -44,7 +50,7 @@ class HumanEventPrinter : public EventSink {
   std::ostream& out_;
   std::ostream& err_;
   bool color_;
-  std::chrono::seconds tick_;
+  std::chrono::milliseconds tick_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
@@ -54,7 +60,8 @@ class HumanEventPrinter : public EventSink {
 
 class JsonEventPrinter : public EventSink {
  public:
-  explicit JsonEventPrinter(std::ostream& out) : out_(out) {}
+  explicit JsonEventPrinter(std::ostream& out)
+      : out_(out), started_(std::chrono::steady_clock::now()) {}
   void OnEvent(const Event& e) override;
   /// Writes any other JSON line (plan, summary, diagnostics) under the same lock.
   void Emit(const nlohmann::json& line);
@@ -62,7 +69,14 @@ class JsonEventPrinter : public EventSink {
  private:
   std::ostream& out_;
   std::mutex mu_;
+  std::chrono::steady_clock::time_point started_;
+  /// Start of each operation in flight, for the elapsed_seconds of progress events.
+  std::map<std::string, std::chrono::steady_clock::time_point> op_started_;
 };
+
+/// A progress message without a trailing ", 12s" / " 12s" count, to tell a new sub-step
+/// from the same one polled again.
+std::string ProgressGist(const std::string& message);
 
 /// "Creating", "Modifying", "Destroying", "Reading" for an action name.
 std::string ActionVerb(const std::string& action);

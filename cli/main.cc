@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
   AddImportCommand(app, ctx);
   AddForceUnlockCommand(app, ctx);
   AddVersionCommand(app, ctx);
+  AddCompletionCommand(app, ctx);
+  AddManCommand(app, ctx);
   app.footer(
       "Exit codes: 0 success or no changes, 1 error, 2 changes present (plan "
       "--detailed-exitcode, drift).\n\nExample:\n  capstan validate && capstan plan --out "

@@ -1,10 +1,14 @@
 // The plan → confirm → apply sequence shared by `plan`, `apply` and `destroy`.
 #include "cli/run_plan.h"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <iostream>
 
+#include "cli/live_view.h"
+#include "cli/run_summary.h"
 #include "engine/ops/interrupts.h"
 #include "plans/render_human.h"
 #include "plans/render_json.h"
@@ -66,9 +70,32 @@ void PrintOutputs(Workspace& ws) {
   }
 }
 
+namespace {
+
+/// The live view behind `sink`, if the run uses one.
+LiveView* LiveOf(EventSink& sink) { return dynamic_cast<LiveView*>(&sink); }
+
+/// True when the live view should draw: stdout is a terminal that understands cursor
+/// movement. Colour is decided separately (UseColor).
+bool WantLiveView() {
+  if (isatty(STDOUT_FILENO) == 0) return false;
+  const char* term = std::getenv("TERM");
+  return term == nullptr || std::string(term) != "dumb";
+}
+
+int TerminalWidth() {
+  winsize ws{};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  return 0;
+}
+
+}  // namespace
+
 int ConfirmAndApply(Context& ctx, Workspace& ws, const Plan& plan, const PlanArgs& args,
-                    const ApplyWording& wording, bool auto_approve, EventSink& /*sink*/,
+                    const ApplyWording& wording, bool auto_approve, EventSink& sink,
                     JsonEventPrinter* json) {
+  LiveView* live = LiveOf(sink);
+  if (live) live->Settle();
   if (!plan.HasChanges()) {
     if (json) {
       json->Emit({{"type", "change_summary"}, {"changes", false}, {"message", "No changes."}});
@@ -104,7 +131,20 @@ int ConfirmAndApply(Context& ctx, Workspace& ws, const Plan& plan, const PlanArg
   ApplyOptions ao;
   ao.parallelism = args.parallelism;
   ao.command = wording.command;
+  const PlanSummary planned = plan.Summary();
+  if (json) {
+    json->Emit({{"type", "run_start"},
+                {"command", wording.command},
+                {"stack", plan.stack},
+                {"operations", plan.exec.size()},
+                {"add", planned.add},
+                {"change", planned.change},
+                {"destroy", planned.destroy},
+                {"parallelism", args.parallelism}});
+  }
+  if (live) live->SetTotal(static_cast<int>(plan.exec.size()));
   auto report = ApplyPlan(ws, plan, ao);
+  if (live) live->Settle();
   if (!report) {
     PrintDiagnostics(ctx.global, report.diags());
     if (json) {
@@ -114,7 +154,9 @@ int ConfirmAndApply(Context& ctx, Workspace& ws, const Plan& plan, const PlanArg
   }
   const ApplyReport& r = *report;
   PrintDiagnostics(ctx.global, r.diags);
+  const RunSummary timing = SummarizeRun(plan, r);
   if (json) {
+    nlohmann::json times = RunSummaryToJson(timing);
     json->Emit({{"type", "summary"},
                 {"ok", r.ok()},
                 {"interrupted", r.interrupted},
@@ -126,6 +168,8 @@ int ConfirmAndApply(Context& ctx, Workspace& ws, const Plan& plan, const PlanArg
                 {"not_started", r.not_started},
                 {"seconds", r.seconds},
                 {"message", r.Summary()},
+                {"slowest", times["slowest"]},
+                {"critical_path", times["critical_path"]},
                 {"diagnostics", DiagnosticsToJson(r.diags)}});
     return r.ok() ? kExitOk : kExitError;
   }
@@ -133,6 +177,7 @@ int ConfirmAndApply(Context& ctx, Workspace& ws, const Plan& plan, const PlanArg
   if (r.ok()) {
     std::cout << "\n"
               << Paint(color, "1;32", wording.done) << " Resources: " << r.Summary() << "\n";
+    std::cout << RenderRunSummary(timing);
     if (wording.command == "apply") PrintOutputs(ws);
     return kExitOk;
   }
@@ -141,6 +186,7 @@ int ConfirmAndApply(Context& ctx, Workspace& ws, const Plan& plan, const PlanArg
             << Paint(color, "1;31", "The " + wording.command + " " + what + ".")
             << " Resources: " << r.Summary() << " " << r.failed << " failed, " << r.skipped
             << " skipped, " << r.not_started << " not started.\n";
+  std::cout << RenderRunSummary(timing);
   if (r.interrupted) {
     std::cout << "State is saved; run `capstan " << wording.command << "` again to finish.\n";
   }
@@ -153,6 +199,9 @@ RunSinks MakeRunSinks(const Context& ctx, bool json) {
     auto j = std::make_unique<JsonEventPrinter>(std::cout);
     out.json = j.get();
     out.sink = std::move(j);
+  } else if (WantLiveView()) {
+    out.sink = std::make_unique<LiveView>(std::cout, std::cerr, UseColor(ctx.global, STDOUT_FILENO),
+                                          TerminalWidth());
   } else {
     out.sink = std::make_unique<HumanEventPrinter>(std::cout, std::cerr,
                                                    UseColor(ctx.global, STDOUT_FILENO));
@@ -177,6 +226,7 @@ int PlanShowAndApply(Context& ctx, const PlanArgs& args, PlanMode mode, const Ap
   auto plan = MakePlan(**ws, *po);
   if (!plan) return fail(plan.diags());
   PrintDiagnostics(ctx.global, plan.diags());
+  if (LiveView* live = LiveOf(*out.sink)) live->Settle();
   if (out.json) {
     out.json->Emit({{"type", "plan"}, {"plan", PlanToJson(*plan)}});
   } else if (plan->HasChanges()) {

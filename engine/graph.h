@@ -9,6 +9,7 @@
 /// Resource semantics stay out of here: this is a small generic DAG layer.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -39,10 +40,17 @@ class DepGraph {
   /// Vertices that depend on `v` (reverse edges), sorted.
   std::vector<int> Dependents(int v) const;
 
-  /// Graphviz DOT, vertices labelled by name, edges by `via`.
-  std::string ToDot() const;
-  /// {"vertices":[{"id","name","kind"}],"edges":[{"from","to","via"}]}
-  std::string ToJson() const;
+  /// Planned action per vertex name ("create", "update", "replace", "delete", "no-op"),
+  /// for `capstan graph --plan`; vertices not named are drawn as without a plan.
+  using Actions = std::map<std::string, std::string>;
+
+  /// Graphviz DOT, vertices labelled by name, edges by `via`; with actions, resource
+  /// vertices are filled in the action's colour and labelled with it.
+  std::string ToDot(const Actions& actions = {}) const;
+  /// A Mermaid flowchart (renders in GitHub/GitLab Markdown), same content as ToDot.
+  std::string ToMermaid(const Actions& actions = {}) const;
+  /// {"vertices":[{"id","name","kind","action"?}],"edges":[{"from","to","via"}]}
+  std::string ToJson(const Actions& actions = {}) const;
 
  private:
   struct Impl;

@@ -123,7 +123,7 @@ TEST_CASE("every command's --help explains it with an example", "[cli]") {
       {"output"},           {"state"},       {"state", "list"},
       {"state", "show"},    {"state", "rm"}, {"state", "mv"},
       {"state", "history"}, {"import"},      {"force-unlock"},
-      {"version"}};
+      {"version"},          {"completion"},  {"man"}};
   for (auto args : commands) {
     args.push_back("--help");
     RunResult r = sb.Run(args);
