@@ -2,6 +2,7 @@
 //
 /// A function-local static, built on first use (thread-safe since C++11), so no static
 /// initialisation order problems and no registration side effects hidden in other files.
+#include "providers/kubernetes/kube_provider.h"
 #include "providers/local/local_provider.h"
 #include "providers/openstack/os_provider.h"
 #include "providers/provider.h"
@@ -13,6 +14,7 @@ ProviderRegistry& ProviderRegistry::Builtin() {
     auto* r = new ProviderRegistry();
     r->Register("local", [] { return NewLocalProvider(); });
     r->Register("openstack", [] { return NewOpenStackProvider(); });
+    r->Register("kubernetes", [] { return NewKubernetesProvider(); });
     // Add further built-in providers (kubernetes, capi, host) here.
     return r;
   }();
