@@ -176,6 +176,13 @@ class ManifestType : public ResourceType {
     return ApplyAll(ctx, props, TrackedRefs(prior.attributes));
   }
 
+  Result<ObjectState> Import(const CallContext& /*ctx*/, const std::string& /*id*/) override {
+    return Result<ObjectState>::Fail(
+        "k8s.manifest cannot be imported by id",
+        "Add the resource with the manifest and apply it: server-side apply adopts the "
+        "existing objects (a field another manager owns with another value is a conflict).");
+  }
+
   Status Delete(const CallContext& ctx, const ObjectState& prior) override {
     auto client = session_.Get();
     if (!client.ok()) return client.diags();
