@@ -205,4 +205,38 @@ TEST_CASE("client: an unreachable server is an error naming the server", "[kube]
              Catch::Contains("cannot reach the Kubernetes API at http://127.0.0.1:1"));
 }
 
+TEST_CASE("client: HTTPS with the CA and client certificate embedded in the kubeconfig", "[kube]") {
+  KubeFake fake{KubeFake::Tls{}};
+  INFO(fake.log());
+  REQUIRE(fake.ok());
+  auto conn = LoadKubeconfig(fake.kubeconfig_path());
+  REQUIRE(conn.ok());
+  CHECK(conn->server.rfind("https://127.0.0.1:", 0) == 0);
+  CHECK_FALSE(conn->client_key_pem.empty());
+  Client c(*conn);
+  REQUIRE(c.Apply(Namespace("tls")).ok());
+  auto got = c.Get(ObjectRef{"v1", "Namespace", "", "tls"});
+  REQUIRE(got.ok());
+  CHECK(got->has_value());
+
+  // Without the client certificate the server refuses the handshake.
+  Connection anonymous = *conn;
+  anonymous.client_cert_pem.clear();
+  anonymous.client_key_pem.clear();
+  Client no_cert(anonymous);
+  auto refused = no_cert.Resolve("v1", "ConfigMap");
+  CHECK_FALSE(refused.ok());
+
+  // Without the CA the server's certificate is not trusted (unless told to skip).
+  Connection untrusted = *conn;
+  untrusted.ca_pem.clear();
+  Client no_ca(untrusted);
+  auto rejected = no_ca.Resolve("v1", "ConfigMap");
+  REQUIRE_FALSE(rejected.ok());
+  CHECK_THAT(rejected.diags().ToString(), Catch::Contains("cannot reach the Kubernetes API"));
+  untrusted.insecure = true;
+  Client insecure(untrusted);
+  CHECK(insecure.Resolve("v1", "ConfigMap").ok());
+}
+
 }  // namespace capstan::kube
