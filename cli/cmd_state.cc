@@ -188,8 +188,8 @@ int RunHistory(const StateArgs& args, Context& ctx) {
 void AddStateCommand(CLI::App& app, Context& ctx) {
   CLI::App* state = app.add_subcommand("state", "");
   Describe(state,
-           "Inspect and edit the state database: list, show, rm, mv, history. Reads only "
-           "the database, never a cloud.",
+           "Inspect and edit the state database: list, show, rm, mv, history, check, rekey. "
+           "Reads only the database, never a cloud.",
            "  capstan state list 'module.cluster[\"a\"]'\n  capstan state show "
            "local.file.hello\n  capstan state mv local.file.a local.file.b");
   state->require_subcommand(1);
@@ -227,6 +227,7 @@ void AddStateCommand(CLI::App& app, Context& ctx) {
   cmd->callback([history, &ctx] { ctx.exit_code = RunHistory(*history, ctx); });
 
   AddStateEditCommands(state, ctx);
+  AddStateCheckCommands(state, ctx);
 }
 
 }  // namespace capstan::cli

@@ -1,4 +1,4 @@
-// The `capstan state` subcommands, split over two files (reading and editing).
+// The `capstan state` subcommands, split over three files (reading, editing, checking).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -9,6 +9,9 @@ namespace capstan::cli {
 
 /// `state rm` and `state mv` (cmd_state_edit.cc), added under the `state` command.
 void AddStateEditCommands(CLI::App* state, Context& ctx);
+
+/// `state check` and `state rekey` (cmd_state_check.cc), on the whole database.
+void AddStateCheckCommands(CLI::App* state, Context& ctx);
 
 /// Instances whose address matches `filter` (a --target-style selector, or an address
 /// prefix when it does not parse as one); all instances when `filter` is empty.

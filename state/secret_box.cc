@@ -90,6 +90,40 @@ Result<SecretBox> SecretBox::FromEnvironmentOrFile(const std::string& key_file) 
   if (const char* env = std::getenv("CAPSTAN_STATE_KEY"); env != nullptr && *env != '\0') {
     return FromPassphrase(env);
   }
+  return FromKeyFile(key_file);
+}
+
+SecretBox SecretBox::Random() {
+  EnsureSodium();
+  Key key{};
+  randombytes_buf(key.data(), key.size());
+  return SecretBox(key);
+}
+
+Status SecretBox::WriteKeyFile(const std::string& path) const {
+  Status st;
+  MakeParentDir(path);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    st.Error("cannot write state key file " + path, std::strerror(errno));
+    return st;
+  }
+  ::fchmod(fd, 0600);  // an existing file keeps its mode on O_CREAT
+  std::string text = ToHex(key_.data(), key_.size()) + "\n";
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+            ::fsync(fd) == 0;
+  int write_errno = errno;
+  sodium_memzero(text.data(), text.size());
+  ::close(fd);
+  if (!ok) {
+    ::unlink(path.c_str());
+    st.Error("cannot write state key file " + path, std::strerror(write_errno));
+  }
+  return st;
+}
+
+Result<SecretBox> SecretBox::FromKeyFile(const std::string& key_file) {
+  EnsureSodium();
   std::ifstream in(key_file);
   if (in) {
     std::stringstream ss;
@@ -117,7 +151,7 @@ Result<SecretBox> SecretBox::FromEnvironmentOrFile(const std::string& key_file) 
   randombytes_buf(key.data(), key.size());
   int fd = ::open(key_file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
-    if (errno == EEXIST) return FromEnvironmentOrFile(key_file);
+    if (errno == EEXIST) return FromKeyFile(key_file);
     return Result<SecretBox>::Fail("cannot create state key file " + key_file,
                                    std::strerror(errno));
   }

@@ -24,8 +24,17 @@ class SecretBox {
   /// Key from CAPSTAN_STATE_KEY if set, else from `key_file` (created with mode 0600
   /// and a random key if missing).
   static Result<SecretBox> FromEnvironmentOrFile(const std::string& key_file);
+  /// Key from `key_file` only (CAPSTAN_STATE_KEY is not consulted), created with mode
+  /// 0600 and a random key if missing.
+  static Result<SecretBox> FromKeyFile(const std::string& key_file);
   /// Key derived from a passphrase or parsed from 64 hex characters.
   static SecretBox FromPassphrase(const std::string& passphrase);
+  /// A fresh random key.
+  static SecretBox Random();
+
+  /// Writes this key as a key file (64 hex characters, mode 0600) at `path`, replacing
+  /// any file there; fsynced before it returns, so a rename of it is durable.
+  Status WriteKeyFile(const std::string& path) const;
 
   std::string Seal(const std::string& plaintext) const;
   Result<std::string> Open(const std::string& sealed) const;

@@ -168,8 +168,8 @@ bool SqliteStore::EnsureStack(const std::string& stack, Diagnostics* err) {
   return st.valid() && st.Bind(1, stack).Run(err, "cannot register stack " + Quoted(stack));
 }
 
-bool SqliteStore::CheckKey(Diagnostics* err) {
-  if (key_verified_) return true;
+bool SqliteStore::CheckKey(Diagnostics* err, bool fresh) {
+  if (key_verified_ && !fresh) return true;
   auto st = stmts_.Get("SELECT value FROM meta WHERE key = 'key_id'", err);
   if (!st.valid()) return false;
   std::string stored;
@@ -177,6 +177,7 @@ bool SqliteStore::CheckKey(Diagnostics* err) {
   if (err->HasErrors()) return false;
   if (stored.empty()) return true;
   if (stored != box_.KeyId()) {
+    key_verified_ = false;
     err->Error(
         "state key does not match the key this database was written with; set "
         "CAPSTAN_STATE_KEY or restore " +
@@ -401,7 +402,7 @@ Status SqliteStore::SetOutputs(const std::string& stack, const std::vector<Outpu
     for (const OutputState& o : outs) {
       std::optional<std::string> value, secret;
       if (o.sensitive) {
-        if (!CheckKey(err)) return;
+        if (!CheckKey(err, /*fresh=*/true)) return;
         secret = box_.Seal(o.value.dump());
       } else {
         value = o.value.dump();

@@ -8,7 +8,7 @@
 /// next one, each inside its own SAVEPOINT so it still succeeds or fails alone.
 /// The implementation is split by concern: sqlite_store.cc (open, load, instances,
 /// outputs), store_codec.cc (sealing), store_journal.cc (journal and history),
-/// store_locks.cc and store_check.cc.
+/// store_locks.cc, store_check.cc and store_rekey.cc.
 #pragma once
 
 #include <sqlite3.h>
@@ -58,6 +58,7 @@ class SqliteStore : public StateStore {
   Result<std::vector<RunRecord>> History(const std::string& stack) override;
 
   Status Check() override;
+  Result<int> Rekey(const SecretBox& new_box) override;
   int SchemaVersion() const override { return schema_version_; }
 
   /// The raw connection, for tests that simulate faults (e.g. PRAGMA max_page_count).
@@ -82,8 +83,10 @@ class SqliteStore : public StateStore {
   /// INSERT OR IGNORE of the stack row (used by operations that do not bump the serial).
   bool EnsureStack(const std::string& stack, Diagnostics* err);
   /// An error unless meta('key_id') is absent or matches the box's key. A match is
-  /// remembered: the key id, once written, never changes.
-  bool CheckKey(Diagnostics* err);
+  /// remembered for reads; `fresh` re-reads it (writes do, inside their transaction, so
+  /// a `state rekey` by another process since the last check fails the write instead of
+  /// mixing two keys in one database).
+  bool CheckKey(Diagnostics* err, bool fresh = false);
 
   /// The stack's lock row, if any (caller holds mu_).
   std::optional<LockInfo> CurrentLockLocked(const std::string& stack, Diagnostics* err);

@@ -28,7 +28,7 @@ namespace capstan {
 /// One change to apply atomically with a journal close: store or remove an instance.
 struct InstanceWrite {
   enum class Kind { kPut, kRemove } kind = Kind::kPut;
-  InstanceState instance;   ///< For kPut: the full row. For kRemove: address + deposed_key.
+  InstanceState instance;  ///< For kPut: the full row. For kRemove: address + deposed_key.
 };
 
 class StateStore {
@@ -49,8 +49,7 @@ class StateStore {
   virtual Status RemoveInstance(const std::string& stack, const Address& addr,
                                 const std::string& deposed_key = {}) = 0;
   /// Renames an instance (state mv). Fails if `to` exists or `from` does not.
-  virtual Status MoveInstance(const std::string& stack, const Address& from,
-                              const Address& to) = 0;
+  virtual Status MoveInstance(const std::string& stack, const Address& from, const Address& to) = 0;
   /// Replaces the stack's outputs.
   virtual Status SetOutputs(const std::string& stack, const std::vector<OutputState>& o) = 0;
 
@@ -84,8 +83,14 @@ class StateStore {
   virtual Status EndRun(const RunRecord& run) = 0;  ///< Writes finished_at/status/summary.
   virtual Result<std::vector<RunRecord>> History(const std::string& stack) = 0;
 
-  /// Integrity check: SQLite's own plus foreign keys, serial monotonicity, journal rows.
+  /// Integrity check: SQLite's own plus foreign keys, serial monotonicity, journal rows,
+  /// history serials, and every sealed value opening with the current key.
   virtual Status Check() = 0;
+  /// Re-seals every sealed value of every stack with `new_box` and records its key id,
+  /// in ONE transaction: afterwards only the new key opens the database. Returns the
+  /// number of values re-sealed. The caller holds every stack's lock (no run may write
+  /// with the old key meanwhile).
+  virtual Result<int> Rekey(const SecretBox& new_box) = 0;
   /// Current schema version of the open database.
   virtual int SchemaVersion() const = 0;
 };

@@ -62,8 +62,67 @@ Status SqliteStore::Check() {
                   ") belongs to unknown stack \"" + st.Text(1) + "\"");
     }
   }
+  {
+    // Open rows are "a call may have happened during run R": R must be in the history.
+    auto st = stmts_.Get(
+        "SELECT id, stack, address, run_id FROM journal WHERE closed_at IS NULL AND "
+        "run_id NOT IN (SELECT id FROM runs)",
+        &err);
+    if (!st.valid()) return err;
+    while (st.Step(&err, what)) {
+      found.ErrorFor(st.Text(2),
+                     "open journal entry " + std::to_string(st.Int(0)) + " in stack \"" +
+                         st.Text(1) + "\" refers to run \"" + st.Text(3) +
+                         "\", which is not in the history",
+                     "the history was edited or restored partially; the next plan still "
+                     "looks the object up");
+    }
+  }
+  {
+    auto st = stmts_.Get(
+        "SELECT id, stack, address FROM journal WHERE closed_at IS NOT NULL AND outcome = ''",
+        &err);
+    if (!st.valid()) return err;
+    while (st.Step(&err, what)) {
+      found.ErrorFor(st.Text(2), "journal entry " + std::to_string(st.Int(0)) + " in stack \"" +
+                                     st.Text(1) + "\" is closed but records no result");
+    }
+  }
+  {
+    // The serial only grows: a finished run ends at or after where it started, no later
+    // than the stack's serial now, and no run starts below where an earlier one ended.
+    auto st = stmts_.Get(
+        "SELECT r.id, r.stack, r.command, r.serial_before, r.serial_after, s.serial, "
+        "r.status, "
+        "(SELECT MAX(p.serial_after) FROM runs p WHERE p.stack = r.stack AND p.status <> "
+        "'running' AND (p.started_at < r.started_at OR (p.started_at = r.started_at AND "
+        "p.rowid < r.rowid))) FROM runs r JOIN stacks s ON s.name = r.stack",
+        &err);
+    if (!st.valid()) return err;
+    while (st.Step(&err, what)) {
+      const std::string run =
+          "run " + st.Text(0) + " (" + st.Text(2) + ") of stack \"" + st.Text(1) + "\"";
+      const int64_t before = st.Int(3), after = st.Int(4), now = st.Int(5);
+      const bool finished = st.Text(6) != "running";
+      if (before > now) {
+        found.Error(run + " started at serial " + std::to_string(before) +
+                    ", above the stack's serial " + std::to_string(now));
+      } else if (finished && after < before) {
+        found.Error(run + " ended at serial " + std::to_string(after) + ", below its start " +
+                    std::to_string(before));
+      } else if (finished && after > now) {
+        found.Error(run + " ended at serial " + std::to_string(after) +
+                    ", above the stack's serial " + std::to_string(now));
+      } else if (!st.IsNull(7) && before < st.Int(7)) {
+        found.Error(run + " started at serial " + std::to_string(before) + ", below the serial " +
+                        std::to_string(st.Int(7)) + " an earlier run ended at",
+                    "the serial went backwards: an older copy of the database was restored "
+                    "over a newer one");
+      }
+    }
+  }
   Diagnostics key_err;
-  if (!CheckKey(&key_err)) {
+  if (!CheckKey(&key_err, /*fresh=*/true)) {
     found.Append(key_err);
   } else {
     auto st = stmts_.Get(

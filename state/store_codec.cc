@@ -25,7 +25,7 @@ bool SqliteStore::SealAttributes(const InstanceState& inst, SealedAttributes* ou
   }
   out->plain = plain.dump();
   if (secrets.empty()) return true;
-  if (!CheckKey(err)) return false;
+  if (!CheckKey(err, /*fresh=*/true)) return false;  // inside the write's transaction
   out->secrets = box_.Seal(secrets.dump());
   return true;
 }
