@@ -1,7 +1,23 @@
 // SQLite C API helpers (see sqlite.h).
 #include "state/sqlite.h"
 
+#include <sys/statvfs.h>
+
 namespace capstan::sqlite {
+namespace {
+
+/// True when the file system holding the database `db` is mounted read-only.
+bool OnReadOnlyFileSystem(sqlite3* db) {
+  const char* file = sqlite3_db_filename(db, "main");
+  if (file == nullptr || *file == '\0') return false;
+  std::string dir = file;
+  size_t slash = dir.rfind('/');
+  dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : dir.substr(0, slash));
+  struct statvfs vfs {};
+  return ::statvfs(dir.c_str(), &vfs) == 0 && (vfs.f_flag & ST_RDONLY) != 0;
+}
+
+}  // namespace
 
 Diagnostic Error(sqlite3* db, const std::string& what) {
   Diagnostic d;
@@ -11,8 +27,12 @@ Diagnostic Error(sqlite3* db, const std::string& what) {
                std::to_string(sqlite3_extended_errcode(db)) + ")";
     int code = sqlite3_errcode(db);
     if (code == SQLITE_FULL) d.detail += "\nthe disk (or the database's size limit) is full";
-    if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_PERM) {
-      d.detail += "\ncheck that the state directory and database are writable by this user";
+    if (code == SQLITE_READONLY || code == SQLITE_CANTOPEN || code == SQLITE_PERM ||
+        code == SQLITE_IOERR) {
+      d.detail += OnReadOnlyFileSystem(db)
+                      ? "\nthe file system holding the state is mounted read-only; nothing was "
+                        "written"
+                      : "\ncheck that the state directory and database are writable by this user";
     }
     if (code == SQLITE_BUSY) {
       d.detail += "\nanother capstan process held the database for more than 5 seconds";

@@ -58,7 +58,8 @@ Result<LockInfo> SqliteStore::Lock(const std::string& stack, const std::string& 
     if (existing->lease_until > now) {
       err.Error("stack " + Quoted(stack) + " is locked",
                 Describe(*existing) + ", lease until " + IsoTime(existing->lease_until) +
-                    ".\nWait for that run to finish. If it is gone, run: capstan force-unlock " +
+                    ".\nWait for that run to finish. If it is gone, run: capstan force-unlock "
+                    "--stack " +
                     stack + " " + existing->id);
       return err;
     }

@@ -9,6 +9,7 @@
 /// tainted in state. Outputs are written at the end. Ctrl-C handling: see interrupts.h.
 #pragma once
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -17,10 +18,18 @@
 
 namespace capstan {
 
+/// The stack lock's lease: 120 s, or CAPSTAN_LOCK_LEASE seconds (1 to 3600) — a short
+/// lease lets tests watch a killed run's lock expire without waiting two minutes.
+inline int DefaultLockLeaseSeconds() {
+  const char* env = std::getenv("CAPSTAN_LOCK_LEASE");
+  int v = env != nullptr ? std::atoi(env) : 0;
+  return v >= 1 && v <= 3600 ? v : 120;
+}
+
 struct ApplyOptions {
   int parallelism = 10;
   std::string command = "apply";  ///< Recorded in history ("apply", "destroy").
-  int lock_lease_seconds = 120;   ///< Renewed while the run lasts.
+  int lock_lease_seconds = DefaultLockLeaseSeconds();  ///< Renewed every third of it.
 };
 
 struct OpTiming {
