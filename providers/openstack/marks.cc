@@ -1,6 +1,8 @@
 // Ownership marks in tags, metadata and descriptions (see marks.h).
 #include "providers/openstack/marks.h"
 
+#include <algorithm>
+
 #include "engine/hash.h"
 
 namespace capstan::openstack {
@@ -59,6 +61,16 @@ Value UserTags(const Value& tags) {
     if (t.is_string() && IsMark(t.get_ref<const std::string&>())) continue;
     out.push_back(t);
   }
+  return SortedTags(out);
+}
+
+Value SortedTags(const Value& tags) {
+  if (!tags.is_array()) return tags;
+  for (const Value& t : tags) {
+    if (!t.is_string()) return tags;  // Unknown or odd values: leave the plan alone.
+  }
+  Value out = tags;
+  std::sort(out.begin(), out.end());
   return out;
 }
 

@@ -28,6 +28,10 @@ bool HasStackTag(const Value& tags, const CallContext& ctx);
 /// `tags` without any capstan-stack= / capstan-addr= entries (the user's own tags).
 Value UserTags(const Value& tags);
 
+/// `tags` sorted when it is a known list of strings (tags are a set: clouds return them in
+/// their own order, so both the plan and the read use this order); otherwise unchanged.
+Value SortedTags(const Value& tags);
+
 /// {"capstan-stack": stack, "capstan-addr": address} for metadata/properties maps.
 Value MarkMetadata(const CallContext& ctx);
 /// True when the metadata map carries both marks of `ctx`.

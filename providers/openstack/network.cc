@@ -27,6 +27,8 @@ ResourceSchema NetworkSchema() {
       Attr("status", "ACTIVE, DOWN, BUILD or ERROR.").Computed(),
       Attr("subnets", "Ids of its subnets.", AttrType::kList).Computed(),
   };
+  // Subnets of this stack join the network after it was created: not drift.
+  s.controller_owned = {"subnets", "status"};
   return WithNeutronCommon(std::move(s), /*taggable=*/true);
 }
 

@@ -61,6 +61,7 @@ bool NeutronType::Owned(const CallContext& ctx, const Value& object) const {
 Value NeutronType::PlanAttributes(const Value& props, const ObjectState* prior) const {
   Value planned = ResourceType::PlanAttributes(props, prior);
   planned["owned"] = true;
+  if (planned.contains("tags")) planned["tags"] = SortedTags(planned["tags"]);
   return planned;
 }
 

@@ -67,6 +67,7 @@ class ServerType : public ResourceType {
 
   Value PlanAttributes(const Value& props, const ObjectState* prior) const override {
     Value planned = ResourceType::PlanAttributes(props, prior);
+    if (planned.contains("tags")) planned["tags"] = SortedTags(planned["tags"]);
     if (IsSet(props, "user_data") && props["user_data"].is_string()) {
       planned["user_data"] = UserDataDigest(props["user_data"].get<std::string>());
     }

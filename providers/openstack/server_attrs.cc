@@ -97,6 +97,8 @@ ResourceSchema ServerSchema() {
       Attr("owned", "True while the server carries capstan's ownership marks.", AttrType::kBool)
           .Computed(),
   };
+  // Nova changes these itself (a floating IP associated elsewhere, a live migration).
+  s.controller_owned = {"addresses", "host_id", "status"};
   return s;
 }
 

@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <regex>
 #include <thread>
 
 #include "tests/integration/openstack/scenario.h"
@@ -50,27 +51,29 @@ TEST_CASE("openstack-mgmt applies, shows no changes, reports drift and destroys 
   RunResult apply = box.Run(Args({"apply", "--auto-approve"}, prefix));
   INFO(apply.all());
   REQUIRE(apply.exit_code == 0);
-  CHECK(scenario::CountOwned(stack, prefix) == kExpected);
+  auto applied = scenario::CountOwned(stack, prefix);
+  INFO("owned objects after apply: " << scenario::Describe(applied));
+  CHECK(applied == kExpected);
 
   // Every object as the openstack CLI sees it.
   Value server = testbed::OpenStackJson("server show " + prefix + "-mgmtcluster");
   REQUIRE(server.is_object());
-  CHECK(server.value("status", "") == "ACTIVE");
-  CHECK(server.value("key_name", "") == prefix + "-keypair");
+  CHECK(scenario::Text(server, "status") == "ACTIVE");
+  CHECK(scenario::Text(server, "key_name") == prefix + "-keypair");
   Value router = testbed::OpenStackJson("router show " + prefix + "-rtr");
   REQUIRE(router.is_object());
   CHECK(router["external_gateway_info"].dump().find("network_id") != std::string::npos);
   CHECK(router["interfaces_info"].size() == 1);
   Value subnet = testbed::OpenStackJson("subnet show " + prefix + "-subnet");
   REQUIRE(subnet.is_object());
-  CHECK(subnet.value("cidr", "") == "10.0.0.0/24");
+  CHECK(scenario::Text(subnet, "cidr") == "10.0.0.0/24");
   RunResult addr = box.Run({"output", "mgmt_address"});
   CHECK(addr.exit_code == 0);
   Value fips = testbed::OpenStackJson("floating ip list --tags capstan-stack=" + stack);
   REQUIRE(fips.is_array());
   REQUIRE(fips.size() == 1);
-  CHECK(addr.out.find(fips[0].value("Floating IP Address", "?")) != std::string::npos);
-  CHECK_FALSE(fips[0].value("Port", "").empty());
+  CHECK(addr.out.find(scenario::Text(fips[0], "Floating IP Address")) != std::string::npos);
+  CHECK_FALSE(scenario::Text(fips[0], "Port").empty());
 
   RunResult noop = box.Run(Args({"plan", "--detailed-exitcode"}, prefix));
   INFO(noop.all());
@@ -83,7 +86,7 @@ TEST_CASE("openstack-mgmt applies, shows no changes, reports drift and destroys 
   REQUIRE(secret.exit_code == 0);
   std::string cred_id = Value::parse(id.out).get<std::string>();
   std::string cred_secret = Value::parse(secret.out).get<std::string>();
-  box.Write("appcred-clouds.yaml",
+  box.Write("appcred/clouds.yaml",
             "clouds:\n  appcred:\n    auth_type: v3applicationcredential\n    auth:\n"
             "      auth_url: http://127.0.0.1:5000/v3\n      application_credential_id: " +
                 cred_id + "\n      application_credential_secret: " + cred_secret +
@@ -91,7 +94,7 @@ TEST_CASE("openstack-mgmt applies, shows no changes, reports drift and destroys 
   auto via_cred = testbed::CliResult{};
   {
     std::string cmd = "env -u OS_CLOUD PATH=/usr/sbin:/usr/bin:/bin OS_CLIENT_CONFIG_FILE=" +
-                      box.Path("appcred-clouds.yaml") +
+                      box.Path("appcred/clouds.yaml") +
                       " openstack --os-cloud appcred network show " + prefix + "-net -f json 2>&1";
     FILE* p = popen(cmd.c_str(), "r");
     REQUIRE(p != nullptr);
@@ -111,7 +114,7 @@ TEST_CASE("openstack-mgmt applies, shows no changes, reports drift and destroys 
   REQUIRE(rules.is_array());
   std::string icmp_rule;
   for (const Value& r : rules) {
-    if (r.value("IP Protocol", "") == "icmp") icmp_rule = r.value("ID", "");
+    if (scenario::Text(r, "IP Protocol") == "icmp") icmp_rule = scenario::Text(r, "ID");
   }
   REQUIRE_FALSE(icmp_rule.empty());
   REQUIRE(testbed::OpenStackCli("security group rule delete " + icmp_rule).status == 0);
@@ -131,7 +134,9 @@ TEST_CASE("openstack-mgmt applies, shows no changes, reports drift and destroys 
   RunResult destroy = box.Run(Args({"destroy", "--auto-approve"}, prefix));
   INFO(destroy.all());
   CHECK(destroy.exit_code == 0);
-  CHECK(scenario::CountOwned(stack, prefix) == Zero());
+  auto left = scenario::CountOwned(stack, prefix);
+  INFO("owned objects after destroy: " << scenario::Describe(left));
+  CHECK(left == Zero());
 }
 
 TEST_CASE("openstack-mgmt killed with SIGKILL during apply converges without duplicates",
@@ -154,16 +159,30 @@ TEST_CASE("openstack-mgmt killed with SIGKILL during apply converges without dup
   kill(-pid, SIGKILL);
   Sandbox::Wait(pid);
 
+  // The killed run's lock stays until its lease ends; the documented way on is
+  // force-unlock with the lock id the refusal prints.
+  RunResult refused = box.Run(Args({"apply", "--auto-approve"}, prefix));
+  INFO(refused.all());
+  REQUIRE(refused.exit_code != 0);
+  std::smatch m;
+  std::string text = refused.all();
+  REQUIRE(std::regex_search(text, m, std::regex("lock id ([0-9a-f-]{36})")));
+  REQUIRE(box.Run({"force-unlock", m[1].str()}).exit_code == 0);
+
   RunResult again = box.Run(Args({"apply", "--auto-approve"}, prefix));
   INFO(box.Read("killed.out") + box.Read("killed.err") + again.all());
   CHECK(again.exit_code == 0);
-  CHECK(scenario::CountOwned(stack, prefix) == kExpected);
+  auto after = scenario::CountOwned(stack, prefix);
+  INFO("owned objects after the re-run: " << scenario::Describe(after));
+  CHECK(after == kExpected);
   CHECK(box.Run(Args({"plan", "--detailed-exitcode"}, prefix)).exit_code == 0);
 
   RunResult destroy = box.Run(Args({"destroy", "--auto-approve"}, prefix));
   INFO(destroy.all());
   CHECK(destroy.exit_code == 0);
-  CHECK(scenario::CountOwned(stack, prefix) == Zero());
+  auto left = scenario::CountOwned(stack, prefix);
+  INFO("owned objects after destroy: " << scenario::Describe(left));
+  CHECK(left == Zero());
 }
 
 }  // namespace

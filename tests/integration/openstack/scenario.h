@@ -20,6 +20,12 @@
 
 namespace capstan::scenario {
 
+/// v[key] as a string; "" when absent or not a string (the CLI prints null for unset).
+inline std::string Text(const Value& v, const std::string& key) {
+  if (!v.is_object() || !v.contains(key) || !v[key].is_string()) return {};
+  return v[key].get<std::string>();
+}
+
 /// The image the example boots from exists (a 1 MiB raw public image uploaded as admin).
 /// Serialized with a lock file: parallel scenarios must not upload it twice.
 inline void EnsureImage(const std::string& name = "Ubuntu 22.04") {
@@ -30,9 +36,11 @@ inline void EnsureImage(const std::string& name = "Ubuntu 22.04") {
   if (!images.is_array() || images.empty()) {
     std::string file = testbed::Dir() + "/capstan-test-image.raw";
     clitest::WriteFile(file, std::string(1 << 20, '\0'));
-    auto r = testbed::OpenStackCli("image create --public --disk-format raw --container-format "
-                                   "bare --file " + file + " '" + name + "'",
-                                   "ostb-admin");
+    auto r = testbed::OpenStackCli(
+        "image create --public --disk-format raw --container-format "
+        "bare --file " +
+            file + " '" + name + "'",
+        "ostb-admin");
     if (r.status != 0) throw std::runtime_error("image upload failed: " + r.out);
   }
   if (fd >= 0) close(fd);
@@ -46,8 +54,8 @@ inline void PrepareMgmtStack(clitest::Sandbox& box, const std::string& stack) {
     fs::copy(e.path(), box.Path(e.path().filename().string()), fs::copy_options::recursive);
   }
   std::string text = box.Read("stack.yaml");
-  text = std::regex_replace(text, std::regex("\nstack: openstack-mgmt\n"),
-                            "\nstack: " + stack + "\n");
+  text =
+      std::regex_replace(text, std::regex("\nstack: openstack-mgmt\n"), "\nstack: " + stack + "\n");
   box.Write("stack.yaml", text);
   box.SetEnv("OS_CLIENT_CONFIG_FILE", testbed::CloudsYaml());
   box.SetEnv("OS_CLOUD", "ostb-demo");
@@ -60,16 +68,15 @@ inline void PrepareMgmtStack(clitest::Sandbox& box, const std::string& stack) {
 /// The variables a scenario passes: a unique prefix, a flavor the test bed has, the
 /// test bed's external network.
 inline std::vector<std::string> MgmtVars(const std::string& prefix) {
-  return {"--var", "prefix=" + prefix, "--var", "flavor=SCS-2V-4-20s", "--var",
-          "external_network=public"};
+  return {"--var", "prefix=" + prefix,       "--var", "flavor=SCS-2V-4-20s",
+          "--var", "external_network=public"};
 }
 
 /// Number of objects of each kind carrying `capstan-stack=<stack>` (tags, metadata or
 /// description), counted with the `openstack` CLI. Keys: network, subnet, router, port,
 /// security_group, security_group_rule, floating_ip, server, keypair (by name prefix),
 /// application_credential.
-inline std::map<std::string, int> CountOwned(const std::string& stack,
-                                             const std::string& prefix) {
+inline std::map<std::string, int> CountOwned(const std::string& stack, const std::string& prefix) {
   std::map<std::string, int> n;
   std::string tag = "--tags capstan-stack=" + stack;
   auto count = [](const Value& v) { return v.is_array() ? static_cast<int>(v.size()) : -1; };
@@ -80,15 +87,23 @@ inline std::map<std::string, int> CountOwned(const std::string& stack,
   n["security_group"] = count(testbed::OpenStackJson("security group list " + tag));
   n["floating_ip"] = count(testbed::OpenStackJson("floating ip list " + tag));
   std::string mark = "capstan-stack=" + stack + " ";
+  // The CLI's rule list has no description column; `security group show` has the rules
+  // in full. Rules live and die with their group, so the stack's groups hold them all.
   int rules = 0;
-  Value all_rules = testbed::OpenStackJson("security group rule list --long");
-  if (all_rules.is_array()) {
-    for (const Value& r : all_rules) {
-      std::string d = r.value("Description", "");
-      if (d.rfind(mark, 0) == 0) ++rules;
+  Value groups = testbed::OpenStackJson("security group list " + tag);
+  if (groups.is_array()) {
+    for (const Value& g : groups) {
+      Value shown = testbed::OpenStackJson("security group show " + Text(g, "ID"));
+      if (!shown.is_object() || !shown["rules"].is_array()) {
+        rules = -1;
+        break;
+      }
+      for (const Value& r : shown["rules"]) {
+        if (Text(r, "description").rfind(mark, 0) == 0) ++rules;
+      }
     }
   }
-  n["security_group_rule"] = all_rules.is_array() ? rules : -1;
+  n["security_group_rule"] = groups.is_array() ? rules : -1;
   int servers = 0;
   Value all_servers = testbed::OpenStackJson("server list --name '^" + prefix + "-'");
   if (all_servers.is_array()) servers = static_cast<int>(all_servers.size());
@@ -97,7 +112,7 @@ inline std::map<std::string, int> CountOwned(const std::string& stack,
   Value all_keys = testbed::OpenStackJson("keypair list");
   if (all_keys.is_array()) {
     for (const Value& k : all_keys) {
-      if (k.value("Name", "").rfind(prefix + "-", 0) == 0) ++keypairs;
+      if (Text(k, "Name").rfind(prefix + "-", 0) == 0) ++keypairs;
     }
   }
   n["keypair"] = all_keys.is_array() ? keypairs : -1;
@@ -105,7 +120,7 @@ inline std::map<std::string, int> CountOwned(const std::string& stack,
   Value all_creds = testbed::OpenStackJson("application credential list");
   if (all_creds.is_array()) {
     for (const Value& c : all_creds) {
-      if (c.value("Description", "").rfind(mark, 0) == 0) ++creds;
+      if (Text(c, "Description").rfind(mark, 0) == 0) ++creds;
     }
   }
   n["application_credential"] = all_creds.is_array() ? creds : -1;
