@@ -4,6 +4,7 @@
 /// loader keeps going so that one run shows all of them. Files are read as bytes first
 /// (for the size guard and the configuration hash), then handed to yaml-cpp.
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -85,9 +86,30 @@ ExprPtr Compile(const Ctx& c, const YamlNode& n, const std::string& key) {
   return *r;
 }
 
+/// [A-Za-z_][A-Za-z0-9_-]*, by hand: std::regex recurses per character and overflows
+/// the stack on a 1 MB name.
 bool ValidName(const std::string& s) {
-  static const std::regex kName("[A-Za-z_][A-Za-z0-9_-]*");
-  return std::regex_match(s, kName);
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) {
+    return false;
+  }
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (!(std::isalnum(c) || c == '_' || c == '-')) return false;
+  }
+  return true;
+}
+
+/// Stack names end up in ownership tags, lock messages, CAPSTAN_STACK and printed
+/// commands: letters, digits, _, - and ., starting with a letter, digit or _, at most
+/// 128 characters.
+bool ValidStackName(const std::string& s) {
+  if (s.empty() || s.size() > 128) return false;
+  if (!(std::isalnum(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (!(std::isalnum(c) || c == '_' || c == '-' || c == '.')) return false;
+  }
+  return true;
 }
 
 void ParseDependsOn(const Ctx& c, const YamlNode& n, const std::string& key,
@@ -321,7 +343,11 @@ Status DeclLoader::ParseDocument(const YamlNode& doc, const FilePtr& file, Modul
         c.Error(kv.first, top, "A module cannot declare \"stack\"",
                 "Only the root stack has a name.");
       } else if (claim("stack", kv.first)) {
-        GetString(c, body, "stack", &def->stack_name);
+        if (GetString(c, body, "stack", &def->stack_name) && !ValidStackName(def->stack_name)) {
+          c.Error(body, "stack", "Invalid stack name \"" + Shorten(def->stack_name) + "\"",
+                  "Stack names have 1 to 128 letters, digits, _, - and ., and start with a "
+                  "letter, digit or _.");
+        }
       }
       continue;
     }
@@ -337,7 +363,7 @@ Status DeclLoader::ParseDocument(const YamlNode& doc, const FilePtr& file, Modul
       const std::string key = top + "." + name;
       if (!claim(key, entry.first)) continue;
       if (top != "locals" && top != "providers" && !ValidName(name)) {
-        c.Error(entry.first, key, "Invalid name \"" + name + "\"",
+        c.Error(entry.first, top + "." + Shorten(name), "Invalid name \"" + Shorten(name) + "\"",
                 "Names start with a letter or _ and contain letters, digits, _ and -.");
         continue;
       }
@@ -399,6 +425,15 @@ Status DeclLoader::LoadFiles(const std::vector<std::string>& paths, ModuleDef* d
     buf << in.rdbuf();
     files_.push_back({path, buf.str()});
     auto file = std::make_shared<const std::string>(path);
+    // YAML is Unicode text; bytes that are not UTF-8 would reach names, state and JSON
+    // (whose encoder refuses them) far from here, so they stop at the door.
+    if (size_t bad = FirstInvalidUtf8(files_.back().bytes); bad != std::string::npos) {
+      auto [line, column] = LineColumn(files_.back().bytes, bad);
+      diags.ErrorAt(SourceLocation{path, line, column}, "", "Stack file is not valid UTF-8 text",
+                    "Save the file as UTF-8; the byte at this position is not part of a UTF-8 "
+                    "character.");
+      continue;
+    }
     YamlNode doc;
     try {
       doc = LoadYaml(files_.back().bytes);

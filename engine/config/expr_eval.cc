@@ -365,6 +365,19 @@ Result<Evaluated> ApplySteps(Evaluated v, const Expr& t, size_t from, Resolver& 
 
 Result<Value> RenderTemplateText(const std::string& text, const Value& vars,
                                  const std::string& base_dir) {
+  // A template may call templatefile itself — on its own file, too — so nesting is
+  // bounded instead of recursing until the stack runs out. Per thread: evaluation runs
+  // on the scheduler's workers.
+  constexpr int kMaxTemplateNesting = 16;
+  thread_local int nesting = 0;
+  if (nesting >= kMaxTemplateNesting) {
+    return Result<Value>::Fail("templates nest deeper than " + std::to_string(kMaxTemplateNesting) +
+                               " levels (does a template render itself?)");
+  }
+  struct Level {
+    Level() { ++nesting; }
+    ~Level() { --nesting; }
+  } level;
   auto parsed = ParseTemplate(text, Pos{}, true);
   if (!parsed.ok()) return parsed.diags();
   ObjectResolver r(vars, base_dir);

@@ -5,9 +5,11 @@
 /// around the operator when its left side is a name: `var.a - 1`.
 #include "engine/config/expr_parser.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace capstan {
 namespace {
@@ -167,6 +169,11 @@ class Lexer {
             ++n;
           }
           if (n != 4) return Error(pos_, "invalid \\u escape in string");
+          // A surrogate alone is no character; its UTF-8 form is invalid and would make
+          // every JSON encoding of the string fail later (found by fuzzing).
+          if (cp >= 0xD800 && cp <= 0xDFFF) {
+            return Error(pos_ - 6, "\\u escape of a UTF-16 surrogate is not a character");
+          }
           AppendUtf8(cp, &t.text);
           break;
         }
@@ -193,16 +200,47 @@ class Lexer {
   bool comments_;
 };
 
+/// Limits that keep hostile input from exhausting the stack: the parser, the evaluator
+/// and the destructor of the tree all recurse over its height. No real stack comes near.
+constexpr int kMaxNesting = 128;
+constexpr int kMaxOperators = 2000;
+
+/// Offsets of the newlines of `text`, ascending.
+std::vector<size_t> Newlines(std::string_view text) {
+  std::vector<size_t> out;
+  for (size_t i = text.find('\n'); i != std::string_view::npos; i = text.find('\n', i + 1)) {
+    out.push_back(i);
+  }
+  return out;
+}
+
 /// Recursive descent with one token of lookahead. Errors stop the parse: the first one
 /// is the useful one.
 class Parser {
  public:
-  Parser(std::string_view text, size_t start, const Pos& base, bool exact, bool comments)
-      : text_(text), lex_(text, start, comments), base_(base), exact_(exact) {
+  /// `newlines` (Newlines(text)) may be shared by several parsers over one text.
+  Parser(std::string_view text, size_t start, const Pos& base, bool exact, bool comments,
+         const std::vector<size_t>* newlines = nullptr)
+      : text_(text), lex_(text, start, comments), base_(base), exact_(exact), newlines_(newlines) {
+    if (newlines_ == nullptr && exact_) {
+      own_newlines_ = Newlines(text);
+      newlines_ = &own_newlines_;
+    }
     Advance();
   }
 
-  ExprPtr ParseExpr() { return Conditional(); }
+  /// Every nested expression (parentheses, list items, arguments, indexes, `?:` arms,
+  /// unary operands) comes through here, so the nesting limit holds everywhere.
+  ExprPtr ParseExpr() {
+    if (depth_ >= kMaxNesting) {
+      return Fail(tok_.offset,
+                  "expression nested deeper than " + std::to_string(kMaxNesting) + " levels");
+    }
+    ++depth_;
+    ExprPtr e = Conditional();
+    --depth_;
+    return e;
+  }
   const Token& peek() const { return tok_; }
   bool failed() const { return !diags_.empty(); }
   Diagnostics TakeDiags() { return std::move(diags_); }
@@ -215,13 +253,13 @@ class Parser {
   Pos PosAt(size_t offset) const {
     Pos p = base_;
     if (!exact_) return p;
-    size_t line_start = 0;
-    for (size_t i = 0; i < offset && i < text_.size(); ++i) {
-      if (text_[i] == '\n') {
-        ++p.line;
-        line_start = i + 1;
-      }
-    }
+    offset = std::min(offset, text_.size());
+    // Newlines before `offset`, by binary search: one scan of the text per parse, not
+    // one per node (a 1 MB expression has ~10^5 nodes).
+    auto it = std::lower_bound(newlines_->begin(), newlines_->end(), offset);
+    size_t lines = static_cast<size_t>(it - newlines_->begin());
+    size_t line_start = lines == 0 ? 0 : *(it - 1) + 1;
+    p.line += static_cast<int>(lines);
     p.column = (line_start == 0 ? base_.column : 1) + static_cast<int>(offset - line_start);
     return p;
   }
@@ -270,9 +308,9 @@ class Parser {
     ExprPtr cond = Binary(0);
     if (!cond || !IsPunct("?")) return cond;
     Advance();
-    ExprPtr a = Conditional();
+    ExprPtr a = ParseExpr();
     if (!a || !Expect(":")) return nullptr;
-    ExprPtr b = Conditional();
+    ExprPtr b = ParseExpr();
     if (!b) return nullptr;
     auto e = Node(ExprKind::kCond, at);
     e->items = {cond, a, b};
@@ -297,6 +335,12 @@ class Parser {
       int prec = Precedence(tok_);
       if (prec < min_prec) break;
       Token op = tok_;
+      // Each operator deepens the (left-leaning) tree by one; evaluation and destruction
+      // recurse over it, so the count is bounded like the nesting.
+      if (++operators_ > kMaxOperators) {
+        return Fail(op.offset,
+                    "expression has more than " + std::to_string(kMaxOperators) + " operators");
+      }
       Advance();
       ExprPtr right = Binary(prec + 1);
       if (!right) return nullptr;
@@ -311,8 +355,14 @@ class Parser {
   ExprPtr Unary() {
     if (IsPunct("!") || IsPunct("-")) {
       Token op = tok_;
+      if (depth_ >= kMaxNesting) {
+        return Fail(op.offset,
+                    "expression nested deeper than " + std::to_string(kMaxNesting) + " levels");
+      }
       Advance();
+      ++depth_;
       ExprPtr operand = Unary();
+      --depth_;
       if (!operand) return nullptr;
       auto e = Node(ExprKind::kUnary, op.offset);
       e->op = op.text;
@@ -510,6 +560,10 @@ class Parser {
   Token tok_;
   Pos base_;
   bool exact_;
+  const std::vector<size_t>* newlines_;
+  std::vector<size_t> own_newlines_;
+  int depth_ = 0;
+  int operators_ = 0;
   Diagnostics diags_;
 };
 
@@ -535,6 +589,7 @@ bool HasInterpolation(std::string_view text) {
 }
 
 Result<ExprPtr> ParseTemplate(std::string_view text, const Pos& base, bool exact) {
+  const std::vector<size_t> newlines = exact ? Newlines(text) : std::vector<size_t>{};
   std::vector<TemplatePart> parts;
   std::string literal;
   size_t i = 0;
@@ -550,7 +605,7 @@ Result<ExprPtr> ParseTemplate(std::string_view text, const Pos& base, bool exact
     }
     if (!literal.empty()) parts.push_back({std::move(literal), nullptr});
     literal.clear();
-    Parser p(text, i + 2, base, exact, false);
+    Parser p(text, i + 2, base, exact, false, &newlines);
     ExprPtr e = p.ParseExpr();
     if (!e && !p.failed()) p.Fail(i, "empty interpolation");
     if (p.failed()) return p.TakeDiags();

@@ -66,7 +66,13 @@ Result<Value> CallFunction(std::string_view name, const std::vector<Value>& args
   if (!expected.empty()) {
     return Result<Value>::Fail(fmt::format("{}: expected {}, got {}", name, expected, n));
   }
-  return spec->impl(functions_detail::Call{spec->name, args, env});
+  // A function that throws (e.g. nlohmann refusing to encode a string that is not
+  // UTF-8, found by fuzzing) fails the call instead of terminating capstan.
+  try {
+    return spec->impl(functions_detail::Call{spec->name, args, env});
+  } catch (const std::exception& e) {
+    return Result<Value>::Fail(fmt::format("{}: {}", name, e.what()));
+  }
 }
 
 }  // namespace capstan

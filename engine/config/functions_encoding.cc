@@ -58,13 +58,23 @@ std::string CleanJsonError(const std::string& what) {
   return close == std::string::npos ? what : what.substr(close + 2);
 }
 
+/// Deeper documents are refused: rendering, diffing and sealing values recurse over them.
+constexpr int kMaxJsonDepth = 256;
+struct TooDeep {};
+
 Result<Value> JsonDecode(const Call& call) {
   auto s = StringArg(call, 0);
   if (!s) return s.diags();
+  auto guard = [](int depth, Value::parse_event_t, Value&) {
+    if (depth > kMaxJsonDepth) throw TooDeep{};
+    return true;
+  };
   try {
-    return Value::parse(*s);
+    return Value::parse(*s, guard);
   } catch (const Value::exception& e) {
     return Fail(call, "argument 1 is not valid JSON: " + CleanJsonError(e.what()));
+  } catch (const TooDeep&) {
+    return Fail(call, "argument 1 nests deeper than " + std::to_string(kMaxJsonDepth) + " levels");
   }
 }
 

@@ -48,11 +48,20 @@ Result<std::string> ReadText(const Call& call) {
     return Fail(call, fmt::format("{} is {} bytes; the limit is {} (16 MiB)", resolved, size,
                                   kMaxFileSize));
   }
+  // Read at most the limit whatever the size said: files in /proc report 0 bytes and
+  // some (/proc/self/pagemap) would never end.
   std::ifstream in(resolved, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in.good() && !in.eof()) return Fail(call, fmt::format("cannot read {}", resolved));
-  std::string content = text.str();
+  if (!in) return Fail(call, fmt::format("cannot read {}", resolved));
+  std::string content;
+  char buf[65536];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    content.append(buf, static_cast<size_t>(in.gcount()));
+    if (content.size() > kMaxFileSize) {
+      return Fail(call, fmt::format("{} is larger than the limit of {} bytes (16 MiB)", resolved,
+                                    kMaxFileSize));
+    }
+  }
+  if (in.bad()) return Fail(call, fmt::format("cannot read {}", resolved));
   if (!IsValidUtf8(content)) {
     return Fail(call, fmt::format("{} is not valid UTF-8 text", resolved));
   }

@@ -198,10 +198,28 @@ Result<Value> EndsWith(const Call& call) {
   return Value(s->ends_with(*p));
 }
 
+/// One POSIX shell word that stands for exactly `str`: single quotes around it, each
+/// `'` written as '\''. Inside single quotes the shell expands nothing, so no value
+/// can end the word or run a command. For local.command scripts (docs/providers/local.md).
+Result<Value> ShellQuote(const Call& call) {
+  auto s = StringArg(call, 0);
+  if (!s) return s.diags();
+  std::string out = "'";
+  for (char c : *s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  out += "'";
+  return Value(out);
+}
+
 constexpr Spec kStrings[] = {
     {"endswith", 2, 2, EndsWith},   {"join", 2, -1, Join},  {"lower", 1, 1, Lower},
     {"replace", 3, 3, Replace},     {"split", 2, 2, Split}, {"startswith", 2, 2, StartsWith},
-    {"trimspace", 1, 1, TrimSpace}, {"upper", 1, 1, Upper},
+    {"trimspace", 1, 1, TrimSpace}, {"upper", 1, 1, Upper}, {"shellquote", 1, 1, ShellQuote},
 };
 
 }  // namespace

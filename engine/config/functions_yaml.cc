@@ -21,6 +21,7 @@ namespace capstan::functions_detail {
 namespace {
 
 constexpr int kMaxDepth = 256;
+constexpr size_t kMaxValues = 1'000'000;
 
 /// True when a YAML 1.1 or 1.2 reader might resolve the plain scalar `s` to a non-string.
 bool NeedsQuotes(const std::string& s) {
@@ -109,8 +110,15 @@ bool ResolvePlain(const std::string& s, Value* out) {
   return true;
 }
 
-Result<Value> Convert(const Call& call, const YAML::Node& node, int depth) {
+/// yaml-cpp shares an aliased node; converting copies it, so a "billion laughs"
+/// document would expand exponentially. `*budget` counts the values made.
+Result<Value> Convert(const Call& call, const YAML::Node& node, int depth, size_t* budget) {
   if (depth > kMaxDepth) return Fail(call, "the document is nested too deeply");
+  if (*budget == 0) {
+    return Fail(call, "the document expands to more than " + std::to_string(kMaxValues) +
+                          " values (an alias bomb?)");
+  }
+  --*budget;
   auto where = [&] {
     return fmt::format("line {}, column {}", node.Mark().line + 1, node.Mark().column + 1);
   };
@@ -131,7 +139,7 @@ Result<Value> Convert(const Call& call, const YAML::Node& node, int depth) {
     case YAML::NodeType::Sequence: {
       Value out = Value::array();
       for (const auto& item : node) {
-        auto v = Convert(call, item, depth + 1);
+        auto v = Convert(call, item, depth + 1, budget);
         if (!v) return v;
         out.push_back(std::move(*v));
       }
@@ -143,7 +151,7 @@ Result<Value> Convert(const Call& call, const YAML::Node& node, int depth) {
         if (!kv.first.IsScalar()) {
           return Fail(call, fmt::format("map key at {} is not a scalar", where()));
         }
-        auto v = Convert(call, kv.second, depth + 1);
+        auto v = Convert(call, kv.second, depth + 1, budget);
         if (!v) return v;
         out[kv.first.Scalar()] = std::move(*v);
       }
@@ -168,7 +176,8 @@ Result<Value> YamlDecode(const Call& call) {
         call, fmt::format("argument 1 holds {} YAML documents; only one is allowed", docs.size()));
   }
   if (docs.empty()) return Value(nullptr);
-  return Convert(call, docs[0], 0);
+  size_t budget = kMaxValues;
+  return Convert(call, docs[0], 0, &budget);
 }
 
 constexpr Spec kYaml[] = {{"yamldecode", 1, 1, YamlDecode}, {"yamlencode", 1, 1, YamlEncode}};

@@ -4,11 +4,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "engine/config/expr_eval.h"
 #include "engine/config/expr_parser.h"
+#include "engine/config/yaml_util.h"
 
 namespace capstan {
 namespace {
@@ -54,13 +56,28 @@ class VarResolver : public Resolver {
   const std::set<std::string>& sens_;
 };
 
+constexpr uintmax_t kMaxVarFileBytes = 32u << 20;
+struct TooDeep {};
+
 Result<Value> ParseStructured(const std::string& text, const FilePtr& file) {
-  Value j = Value::parse(text, nullptr, false);
-  if (!j.is_discarded()) return j;
+  // Values are rendered, diffed and sealed recursively: refuse absurd nesting up front.
+  auto guard = [](int depth, Value::parse_event_t, Value&) {
+    if (depth > kMaxYamlDepth) throw TooDeep{};
+    return true;
+  };
   try {
-    return YamlToValue(LoadYaml(text), file, "");
+    Value j = Value::parse(text, guard, false);
+    if (!j.is_discarded()) return j;
+  } catch (const TooDeep&) {
+    return Result<Value>::Fail("The value nests deeper than " + std::to_string(kMaxYamlDepth) +
+                               " levels");
+  }
+  try {
+    YamlNode doc = LoadYaml(text);
+    if (Status st = CheckDepth(doc, file); st.HasErrors()) return st;
+    return YamlToValue(doc, file, "");
   } catch (const YAML::Exception& e) {
-    return Result<Value>::Fail("Cannot parse \"" + text + "\": " + e.msg);
+    return Result<Value>::Fail("Cannot parse \"" + Shorten(text) + "\": " + e.msg);
   }
 }
 
@@ -100,6 +117,12 @@ bool CoerceToType(const std::string& type, Value* v, std::string* why) {
 }
 
 Result<Value> ConvertVarString(const std::string& text, const std::string& type) {
+  // Values come from the command line and the environment, where any bytes can hide;
+  // caught here, not later by the JSON encoder in the middle of a plan.
+  if (size_t bad = FirstInvalidUtf8(text); bad != std::string::npos) {
+    return Result<Value>::Fail("The value is not valid UTF-8 text (byte " +
+                               std::to_string(bad + 1) + " is not part of a UTF-8 character)");
+  }
   if (type == "string" || type == "any") return Value(text);
   if (type == "number") {
     try {
@@ -133,12 +156,22 @@ Result<std::map<std::string, std::pair<Value, SourceLocation>>> ReadVarFile(
   if (!in)
     return Result<std::map<std::string, std::pair<Value, SourceLocation>>>::Fail(
         "Cannot read var file \"" + path + "\"");
+  std::error_code ec;
+  if (std::filesystem::file_size(path, ec) > kMaxVarFileBytes && !ec) {
+    return Result<std::map<std::string, std::pair<Value, SourceLocation>>>::Fail(
+        "Var file \"" + path + "\" is larger than 32 MiB");
+  }
   std::ostringstream buf;
   buf << in.rdbuf();
   std::string text = buf.str();
   auto file = std::make_shared<const std::string>(path);
   std::map<std::string, std::pair<Value, SourceLocation>> out;
   Diagnostics diags;
+  if (size_t bad = FirstInvalidUtf8(text); bad != std::string::npos) {
+    auto [line, column] = LineColumn(text, bad);
+    diags.ErrorAt(SourceLocation{path, line, column}, "", "Var file is not valid UTF-8 text");
+    return diags;
+  }
   bool tfvars = path.size() >= 7 && path.compare(path.size() - 7, 7, ".tfvars") == 0;
   if (tfvars) {
     Pos base;
@@ -166,6 +199,8 @@ Result<std::map<std::string, std::pair<Value, SourceLocation>>> ReadVarFile(
       return diags;
     }
     if (doc.IsNull()) return out;
+    diags.Append(CheckDepth(doc, file));
+    if (diags.HasErrors()) return diags;
     if (!doc.IsMap()) {
       diags.ErrorAt(SourceLocation{path, 1, 1}, "", "A var file must be a map of name: value");
       return diags;
@@ -204,14 +239,12 @@ Result<ResolvedVariables> ResolveVariables(const ModuleDef& root, const LoadOpti
     }
     for (const auto& [name, vw] : *vf) {
       if (!root.variables.count(name)) {
-        diags.Add([&] {
-          Diagnostic d;
-          d.severity = Severity::kWarning;
-          d.where = vw.second;
-          d.summary = "Var file sets undeclared variable \"" + name + "\"";
-          d.detail = "The value is ignored." + DidYouMean(name, names);
-          return d;
-        }());
+        Diagnostic d;  // (not a lambda: clang 14 cannot capture structured bindings)
+        d.severity = Severity::kWarning;
+        d.where = vw.second;
+        d.summary = "Var file sets undeclared variable \"" + name + "\"";
+        d.detail = "The value is ignored." + DidYouMean(name, names);
+        diags.Add(std::move(d));
         continue;
       }
       out.values[name] = vw.first;

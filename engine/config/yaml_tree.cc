@@ -2,6 +2,7 @@
 #include "engine/config/yaml_tree.h"
 
 #include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/parser.h>
 
 #include <map>
@@ -47,18 +48,30 @@ class YamlBuilder : public YAML::EventHandler {
   void OnDocumentStart(const YAML::Mark&) override {}
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    Finish(Add(mark, YamlNode::Kind::kNull, ""), anchor);
+    Count(1);
+    Finish(Add(mark, YamlNode::Kind::kNull, ""), anchor, 1);
   }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     auto it = anchors_.find(anchor);
+    size_t size = it != anchors_.end() ? it->second.size : 1;
+    // An alias is expanded into a copy, so "billion laughs" (each level aliasing the
+    // previous one ten times) would grow exponentially: the copies share one budget.
+    alias_nodes_ += size;
+    if (alias_nodes_ > kMaxAliasNodes) {
+      throw YAML::ParserException(mark, "aliases expand to more than " +
+                                            std::to_string(kMaxAliasNodes) +
+                                            " nodes (an alias bomb?)");
+    }
+    Count(size);
     YamlNode* n = Add(mark, YamlNode::Kind::kNull, "");
-    if (it != anchors_.end()) *n = it->second;
+    if (it != anchors_.end()) *n = it->second.node;
   }
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
+    Count(1);
     YamlNode* n = Add(mark, YamlNode::Kind::kScalar, tag);
     n->scalar_ = value;
-    Finish(n, anchor);
+    Finish(n, anchor, 1);
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
@@ -85,24 +98,39 @@ class YamlBuilder : public YAML::EventHandler {
     n->tag_ = tag;
     return n;
   }
-  void Finish(YamlNode* n, YAML::anchor_t anchor) {
-    if (anchor != YAML::NullAnchor) anchors_[anchor] = *n;
+  void Finish(YamlNode* n, YAML::anchor_t anchor, size_t size) {
+    if (anchor != YAML::NullAnchor) anchors_[anchor] = {*n, size};
   }
-  void Open(YamlNode* n, YAML::anchor_t anchor) { open_.push_back({n, anchor}); }
+  /// Adds `n` nodes to the collection being filled (its subtree size).
+  void Count(size_t n) {
+    if (!open_.empty()) open_.back().size += n;
+  }
+  void Open(YamlNode* n, YAML::anchor_t anchor) { open_.push_back({n, anchor, 1}); }
   void Close() {
     Frame f = open_.back();
     open_.pop_back();
     f.node->children_.shrink_to_fit();
-    Finish(f.node, f.anchor);
+    Count(f.size);
+    Finish(f.node, f.anchor, f.size);
   }
+
+  /// Far above any real stack's use of aliases (they are rare and small), far below
+  /// what exhausts memory.
+  static constexpr size_t kMaxAliasNodes = 1'000'000;
 
   struct Frame {
     YamlNode* node;
     YAML::anchor_t anchor;
+    size_t size;  ///< Nodes in the subtree so far, itself included.
+  };
+  struct Anchored {
+    YamlNode node;
+    size_t size = 1;
   };
   YamlNode root_;
   std::vector<Frame> open_;
-  std::map<YAML::anchor_t, YamlNode> anchors_;
+  std::map<YAML::anchor_t, Anchored> anchors_;
+  size_t alias_nodes_ = 0;
 };
 
 YamlNode LoadYaml(const std::string& text) {

@@ -10,6 +10,8 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/config/expr.h"
@@ -36,6 +38,14 @@ Result<ExprPtr> CompileNode(const YamlNode& node, const FilePtr& file, const std
 
 /// Fails when `node` nests deeper than kMaxYamlDepth.
 Status CheckDepth(const YamlNode& node, const FilePtr& file);
+
+/// Byte offset of the first byte of `text` that is not part of well-formed UTF-8
+/// (overlong forms, surrogates and code points above U+10FFFF included), or npos.
+size_t FirstInvalidUtf8(std::string_view text);
+/// 1-based line and column (in bytes) of byte `offset` of `text`.
+std::pair<int, int> LineColumn(std::string_view text, size_t offset);
+/// `s`, cut to `max` bytes with "..." when longer: names quoted in messages.
+std::string Shorten(const std::string& s, size_t max = 64);
 
 /// " Did you mean \"x\"?" for the closest candidate, or "" when none is close.
 std::string DidYouMean(const std::string& name, const std::vector<std::string>& candidates);
