@@ -3,7 +3,8 @@
 #   make demo   install build deps (apt), build, and run the quickstart stack end to end
 #   make test   install build deps (apt), build, and run every test (ctest)
 #
-# Other targets: build, test-unit, testbed-up, testbed-down, bench, sanitize, format, clean.
+# Other targets: build, test-unit, testbed-up, testbed-down, bench, sanitize, fuzz, format,
+# clean.
 
 BUILD      ?= build
 BUILD_TYPE ?= RelWithDebInfo
@@ -15,7 +16,7 @@ DEB_PACKAGES := build-essential cmake ninja-build pkg-config ccache git \
   libsqlite3-dev sqlite3 libfmt-dev catch2 libcli11-dev libsodium-dev libssl-dev \
   libspdlog-dev libcpp-httplib-dev
 
-.PHONY: all deps build test test-unit testbed-up testbed-down demo bench sanitize format clean
+.PHONY: all deps build test test-unit testbed-up testbed-down demo bench sanitize fuzz format clean
 
 all: build
 
@@ -68,8 +69,20 @@ sanitize: deps
 	cmake --build build-asan -j $(JOBS)
 	ctest --test-dir build-asan --output-on-failure -j $(JOBS)
 
+# libFuzzer (clang-14 from Debian): builds the tests/fuzz targets with ASan+UBSan in
+# $(FUZZ_BUILD) and runs each for FUZZ_SECONDS. `make test` replays their corpora.
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@dpkg-query -W -f='$${Status}' clang-14 libclang-rt-14-dev 2>/dev/null | grep -c 'install ok installed' | grep -q 2 || \
+	  { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq clang-14 libclang-rt-14-dev; }
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCAPSTAN_FUZZ=ON
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_all
+	bash tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
 format:
 	find engine plans state resources providers cli tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan $(FUZZ_BUILD)

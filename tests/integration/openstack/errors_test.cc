@@ -42,8 +42,8 @@ std::string CloudsYaml(const std::string& auth_url, const std::string& password,
 RunResult Apply(Sandbox& box) { return box.Run({"apply", "--auto-approve"}); }
 
 void Prepare(Sandbox& box, const std::string& clouds_yaml) {
-  box.Write("clouds.yaml", clouds_yaml);
-  box.SetEnv("OS_CLIENT_CONFIG_FILE", box.Path("clouds.yaml"));
+  box.Write("cloud/clouds.yaml", clouds_yaml);
+  box.SetEnv("OS_CLIENT_CONFIG_FILE", box.Path("cloud/clouds.yaml"));
   box.UnsetEnv("OS_CLOUD");
 }
 
