@@ -30,30 +30,47 @@ Value AsObject(const Value* v) {
   return Value::object();
 }
 
+/// The value of `name` in the object `obj`, or null when absent (no copy).
+const Value& Member(const Value& obj, const std::string& name) {
+  static const Value kNull;
+  auto it = obj.find(name);
+  return it == obj.end() ? kNull : *it;
+}
+
 std::string IgnoreNote(const std::string& attr, const Lifecycle& lc) {
   return attr + (lc.ignore_all_changes ? " (lifecycle.ignore_changes = all)"
                                        : " (lifecycle.ignore_changes)");
 }
 
-ResourceChange Skeleton(const DiffInput& in) {
+ResourceChange Skeleton(DiffInput& in) {
   ResourceChange c;
-  c.address = in.address;
   c.type = in.address.type;
-  c.provider = in.provider;
-  c.dependencies = in.dependencies;
+  c.address = std::move(in.address);
+  c.provider = std::move(in.provider);
+  c.dependencies = std::move(in.dependencies);
   c.create_before_destroy = in.lifecycle.create_before_destroy;
   c.prevent_destroy = in.lifecycle.prevent_destroy;
-  c.sensitive = in.sensitive;
+  c.sensitive = std::move(in.sensitive);
   if (in.schema != nullptr) {
     for (const AttrSchema& a : in.schema->attributes) {
       if (a.sensitive) c.sensitive.insert(a.name);
     }
   }
+  if (in.consume_prior != nullptr) in.prior = in.consume_prior;
   if (in.prior != nullptr) {
     c.id = in.prior->id;
-    c.before = AsObject(&in.prior->attributes);
     c.sensitive.insert(in.prior->sensitive.begin(), in.prior->sensitive.end());
-    c.prior_dependencies = in.prior->dependencies;
+    if (in.consume_prior != nullptr) {
+      if (in.consume_prior->attributes.is_object()) {
+        c.before = std::move(in.consume_prior->attributes);
+      } else {
+        c.before = Value::object();
+      }
+      c.prior_dependencies = std::move(in.consume_prior->dependencies);
+    } else {
+      c.before = AsObject(&in.prior->attributes);
+      c.prior_dependencies = in.prior->dependencies;
+    }
   }
   return c;
 }
@@ -91,8 +108,7 @@ void PlanExisting(const DiffInput& in, ResourceChange& c) {
   bool differs = false;
   for (const auto& [name, value] : in.planned->items()) {
     if (!IsComparedInput(in.schema, name)) continue;
-    const Value prior = c.before.contains(name) ? c.before[name] : Value();
-    if (!ContainsUnknown(value) && prior == value) continue;
+    if (Member(c.before, name) == value && !ContainsUnknown(value)) continue;
     if (IsControllerOwned(in.schema, name)) {
       // A controller (CAPI, OCCM) sets it after capstan; "undoing" that would fight it.
       c.ignored.push_back(name + " (controller-owned)");
@@ -127,7 +143,7 @@ void PlanExisting(const DiffInput& in, ResourceChange& c) {
 
 }  // namespace
 
-ResourceChange DiffInstance(const DiffInput& in) {
+ResourceChange DiffInstance(DiffInput in) {
   ResourceChange c = Skeleton(in);
   if (in.prior != nullptr && in.prior->status == InstanceStatus::kDeposed) {
     c.deposed_key = in.prior->deposed_key;
@@ -152,28 +168,36 @@ std::vector<AttributeChange> DiffAttributes(const Value& before, const Value& af
   static const Value kEmpty = Value::object();
   const Value& b = before.is_object() ? before : kEmpty;
   const Value& a = after.is_object() ? after : kEmpty;
+  static const Value kNull;
   std::vector<AttributeChange> out;
   auto bi = b.begin();
   auto ai = a.begin();
   // Both objects iterate in sorted key order: a linear merge visits the union once.
+  // Values are compared in place and copied only into the changes kept.
   while (bi != b.end() || ai != a.end()) {
-    AttributeChange ch;
+    const std::string* key;
+    const Value* bv = &kNull;
+    const Value* av = &kNull;
     if (ai == a.end() || (bi != b.end() && bi.key() < ai.key())) {
-      ch.path = bi.key();
-      ch.before = bi.value();
+      key = &bi.key();
+      bv = &bi.value();
       ++bi;
     } else if (bi == b.end() || ai.key() < bi.key()) {
-      ch.path = ai.key();
-      ch.after = ai.value();
+      key = &ai.key();
+      av = &ai.value();
       ++ai;
     } else {
-      ch.path = ai.key();
-      ch.before = bi.value();
-      ch.after = ai.value();
+      key = &ai.key();
+      bv = &bi.value();
+      av = &ai.value();
       ++ai;
       ++bi;
     }
-    if (!ContainsUnknown(ch.after) && ch.before == ch.after) continue;
+    if (*bv == *av && !ContainsUnknown(*av)) continue;
+    AttributeChange ch;
+    ch.path = *key;
+    ch.before = *bv;
+    ch.after = *av;
     ch.sensitive = sensitive.count(ch.path) > 0;
     out.push_back(std::move(ch));
   }

@@ -41,9 +41,15 @@ struct DiffInput {
   std::set<std::string> sensitive;       ///< Sensitive attribute names (schema + expressions).
   Lifecycle lifecycle;
   std::vector<std::string> dependencies;  ///< New-config dependencies (addresses).
+  /// Optional hand-over of `prior` (the same object): its attributes and dependencies are
+  /// moved into the change instead of copied, and must not be read afterwards. The
+  /// planner owns the loaded state and uses this, so a large plan does not hold one more
+  /// copy of every object's attributes.
+  InstanceState* consume_prior = nullptr;
 };
 
-ResourceChange DiffInstance(const DiffInput& in);
+/// Takes the input by value: an rvalue's dependencies and sensitive names are moved.
+ResourceChange DiffInstance(DiffInput in);
 
 /// The top-level attributes whose values differ between two attribute objects (null or
 /// non-object counts as empty), sorted by name. An unknown value in `after` always

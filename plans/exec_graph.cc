@@ -46,6 +46,12 @@ class GraphBuilder {
 
   void AddNodes(int ci) {
     const ResourceChange& c = changes_[ci];
+    if (c.action == Action::kNoOp || c.action == Action::kRead) {
+      // No node: an address without an entry has no operations (most of a no-change plan).
+      apply_of_.push_back(-1);
+      destroy_of_.push_back(-1);
+      return;
+    }
     AddressNodes& at = by_address_[c.address.ToString()];
     int create = -1, destroy = -1;
     switch (c.action) {
@@ -89,6 +95,7 @@ class GraphBuilder {
     const ResourceChange& c = changes_[ci];
     const int apply = apply_of_[ci];
     const int destroy = destroy_of_[ci];
+    if (apply < 0 && destroy < 0) return;  // no-op: no node to order
     if (apply >= 0) {
       for (const std::string& dep : c.dependencies) {
         const AddressNodes* y = Find(dep);
@@ -146,7 +153,7 @@ class GraphBuilder {
     std::vector<ExecNode> out;
     out.reserve(n);
     for (int old : order) {
-      ExecNode node = nodes_[old];
+      ExecNode node = std::move(nodes_[old]);
       node.id = new_id[old];
       for (int& p : node.after) p = new_id[p];
       std::sort(node.after.begin(), node.after.end());
