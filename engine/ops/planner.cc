@@ -162,6 +162,48 @@ std::vector<ResourceChange> CheckedObjects(
   return out;
 }
 
+/// Sorts changes by address, then deposed key. An index is sorted and each change then
+/// moved about once: swapping the large ResourceChange values inside std::sort cost more
+/// than the comparisons.
+void SortByAddress(std::vector<ResourceChange>& changes) {
+  std::vector<uint32_t> order(changes.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
+  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) {
+    const ResourceChange& a = changes[x];
+    const ResourceChange& b = changes[y];
+    if (auto c = a.address <=> b.address; c != 0) return c < 0;
+    return a.deposed_key < b.deposed_key;
+  });
+  // Position p receives changes[order[p]]: follow each cycle of the permutation.
+  std::vector<char> placed(order.size(), 0);
+  for (size_t start = 0; start < order.size(); ++start) {
+    if (placed[start] || order[start] == start) continue;
+    ResourceChange held = std::move(changes[start]);
+    size_t p = start;
+    while (true) {
+      placed[p] = 1;
+      size_t q = order[p];
+      if (q == start) {
+        changes[p] = std::move(held);
+        break;
+      }
+      changes[p] = std::move(changes[q]);
+      p = q;
+    }
+  }
+}
+
+/// Whether ApplyDefaults would change `props` (most resources set no defaulted attribute:
+/// skipping it then saves a copy of the properties).
+bool NeedsDefaults(const ResourceSchema& schema, const Value& props) {
+  for (const auto& a : schema.attributes) {
+    if (a.default_value.is_null()) continue;
+    auto it = props.find(a.name);
+    if (it == props.end() || it->is_null()) return true;
+  }
+  return !props.is_object();
+}
+
 void AttachAddress(Diagnostics& into, const Diagnostics& from, const Vertex& v,
                    const std::string& key_prefix) {
   for (auto d : from.items()) {
@@ -208,11 +250,13 @@ Result<Plan> MakePlan(Workspace& ws, const PlanOptions& opts) {
                       "are looked up and adopted instead of created again"));
   }
 
-  // 1. Refresh.
-  std::vector<InstanceState> prior = state.instances;
+  // 1. Refresh. Without one, the loaded instances are the prior state (moved, not
+  //    copied: the planner hands each one's attributes on to its change).
+  std::vector<InstanceState> prior;
   std::map<std::string, std::vector<std::string>> refresh_ignored;
-  if (opts.refresh && !prior.empty()) {
-    RefreshResult r = Refresh(ws, prior, IgnoreMap(config), opts.parallelism);
+  const bool refreshing = opts.refresh && !state.instances.empty();
+  if (refreshing) {
+    RefreshResult r = Refresh(ws, state.instances, IgnoreMap(config), opts.parallelism);
     if (r.diags.HasErrors()) return r.diags;
     diags.Append(r.diags);
     prior = std::move(r.instances);
@@ -220,18 +264,22 @@ Result<Plan> MakePlan(Workspace& ws, const PlanOptions& opts) {
     refresh_ignored = std::move(r.ignored);
   }
   if (opts.mode == PlanMode::kRefreshOnly) {
-    plan.changes = CheckedObjects(state.instances, prior, refresh_ignored);
+    plan.changes =
+        CheckedObjects(state.instances, refreshing ? prior : state.instances, refresh_ignored);
     return plan;
   }
+  if (!refreshing) prior = std::move(state.instances);
 
-  // Index current (non-deposed) prior instances by address.
-  std::unordered_map<std::string, const InstanceState*> current;
-  for (const auto& inst : prior) {
-    if (inst.deposed_key.empty()) current[inst.address.ToString()] = &inst;
+  // Index current (non-deposed) prior instances by address; `configured` marks those
+  // the configuration still has (the others are deleted below).
+  std::unordered_map<std::string, size_t> current;
+  current.reserve(prior.size());
+  for (size_t i = 0; i < prior.size(); ++i) {
+    if (prior[i].deposed_key.empty()) current.emplace(prior[i].address.ToString(), i);
   }
+  std::vector<char> configured(prior.size(), 0);
 
   std::vector<ResourceChange> changes;
-  std::set<std::string> configured;
   if (opts.mode == PlanMode::kNormal) {
     DepGraph graph(config->vertices());
     auto order = graph.TopologicalOrder();
@@ -239,6 +287,7 @@ Result<Plan> MakePlan(Workspace& ws, const PlanOptions& opts) {
     std::vector<std::vector<int>> resource_deps = graph.ResourceDependencies();
     const auto& vertices = config->vertices();
     PlannedValues values(vertices.size());
+    changes.reserve(vertices.size());
     for (int vid : order.value()) {
       const Vertex& v = vertices[vid];
       auto evaluated = config->Evaluate(vid, values);
@@ -248,11 +297,13 @@ Result<Plan> MakePlan(Workspace& ws, const PlanOptions& opts) {
         continue;
       }
       if (v.kind != VertexKind::kResource) {
-        values.Set(vid, evaluated.value());
+        values.Set(vid, std::move(evaluated.value()));
         continue;
       }
-      std::string addr = v.address.ToString();
-      configured.insert(addr);
+      const std::string& addr = v.name;  // address.ToString() for resources
+      auto pit = current.find(addr);
+      InstanceState* prior_inst = pit == current.end() ? nullptr : &prior[pit->second];
+      if (prior_inst) configured[pit->second] = 1;
       auto type = ws.GetType(v.provider, v.type);
       if (!type.ok()) {
         AttachAddress(diags, type.diags(), v, "");
@@ -260,7 +311,7 @@ Result<Plan> MakePlan(Workspace& ws, const PlanOptions& opts) {
         continue;
       }
       const ResourceSchema& schema = type.value()->schema();
-      Value props = evaluated->value;
+      Value props = std::move(evaluated->value);
       Diagnostics vd = ValidateProperties(schema, props);
       vd.Append(type.value()->Validate(props));
       if (vd.HasErrors()) {
@@ -268,31 +319,36 @@ Result<Plan> MakePlan(Workspace& ws, const PlanOptions& opts) {
         values.Set(vid, VertexValue{Unknown(), {}, false});
         continue;
       }
-      props = ApplyDefaults(schema, props);
-      std::set<std::string> sensitive = evaluated->sensitive;
+      if (NeedsDefaults(schema, props)) props = ApplyDefaults(schema, props);
+      std::set<std::string> sensitive = std::move(evaluated->sensitive);
       for (const auto& a : schema.attributes) {
         if (a.sensitive) sensitive.insert(a.name);
       }
-      auto pit = current.find(addr);
-      const InstanceState* prior_inst = pit == current.end() ? nullptr : pit->second;
-      std::optional<ObjectState> prior_obj;
-      if (prior_inst) prior_obj = ObjectState{prior_inst->id, prior_inst->attributes};
-      Value planned = type.value()->PlanAttributes(props, prior_obj ? &*prior_obj : nullptr);
+      Value planned;
+      if (prior_inst) {
+        // Lend the prior attributes to the provider instead of copying them.
+        ObjectState prior_obj{prior_inst->id, std::move(prior_inst->attributes)};
+        planned = type.value()->PlanAttributes(props, &prior_obj);
+        prior_inst->attributes = std::move(prior_obj.attributes);
+      } else {
+        planned = type.value()->PlanAttributes(props, nullptr);
+      }
 
       DiffInput in;
       in.schema = &schema;
       in.address = v.address;
       in.provider = v.provider;
-      in.prior = prior_inst;
+      in.consume_prior = prior_inst;
       in.planned = &planned;
       in.sensitive = sensitive;
       in.lifecycle = v.lifecycle;
-      for (int d : resource_deps[vid]) in.dependencies.push_back(vertices[d].address.ToString());
-      ResourceChange change = DiffInstance(in);
+      in.dependencies.reserve(resource_deps[vid].size());
+      for (int d : resource_deps[vid]) in.dependencies.push_back(vertices[d].name);
+      ResourceChange change = DiffInstance(std::move(in));
       change.prevent_destroy = v.lifecycle.prevent_destroy;
       VertexValue planned_value;
-      planned_value.value = change.after.is_null() ? planned : change.after;
-      planned_value.sensitive = sensitive;
+      planned_value.value = change.after.is_null() ? std::move(planned) : change.after;
+      planned_value.sensitive = std::move(sensitive);
       values.Set(vid, std::move(planned_value));
       changes.push_back(std::move(change));
     }
@@ -327,9 +383,9 @@ Result<Plan> MakePlan(Workspace& ws, const PlanOptions& opts) {
 
   // 2. Deletes: instances no longer configured (or everything, in destroy mode), and
   //    deposed objects left by an interrupted create_before_destroy.
-  for (const auto& inst : prior) {
-    std::string addr = inst.address.ToString();
-    if (inst.deposed_key.empty() && configured.count(addr)) continue;
+  for (size_t i = 0; i < prior.size(); ++i) {
+    const InstanceState& inst = prior[i];
+    if (configured[i]) continue;  // its change is made (and its attributes moved) above
     DiffInput in;
     in.address = inst.address;
     in.provider = inst.provider;
@@ -361,6 +417,7 @@ Result<Plan> MakePlan(Workspace& ws, const PlanOptions& opts) {
 
   // What refresh ignored (controller-owned, ignore_changes) is part of each object's story.
   for (ResourceChange& c : changes) {
+    if (refresh_ignored.empty()) break;  // (no per-change address rendering for nothing)
     if (!c.deposed_key.empty()) continue;
     auto it = refresh_ignored.find(c.address.ToString());
     if (it == refresh_ignored.end()) continue;
@@ -370,10 +427,7 @@ Result<Plan> MakePlan(Workspace& ws, const PlanOptions& opts) {
       }
     }
   }
-  std::sort(changes.begin(), changes.end(), [](const ResourceChange& a, const ResourceChange& b) {
-    if (a.address != b.address) return a.address < b.address;
-    return a.deposed_key < b.deposed_key;
-  });
+  SortByAddress(changes);
   ApplyTargeting(changes, opts);
   if (!opts.targets.empty() || !opts.excludes.empty()) {
     diags.Warning("Resource targeting is in effect",
