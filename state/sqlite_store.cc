@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <string_view>
 
 #include "engine/hash.h"
 #include "state/schema.h"
@@ -66,6 +67,38 @@ bool ParseJson(const std::string& text, const std::string& what, T* out, Diagnos
     err->Error(what, e.what());
     return false;
   }
+}
+
+/// Parses a JSON array of plain strings — what the store writes for sensitive names and
+/// dependencies — straight into `out` without building a Value (a plan loads one of
+/// each per instance). False, with `out` cleared, when the text needs the full parser:
+/// escapes, whitespace, non-ASCII bytes or anything that is not a string.
+template <typename Out>
+bool ParseStringListFast(std::string_view text, Out* out) {
+  out->clear();
+  if (text.size() < 2 || text.front() != '[' || text.back() != ']') return false;
+  if (text.size() == 2) return true;
+  size_t i = 1;
+  while (true) {
+    if (text[i] != '"') break;
+    size_t end = i + 1;
+    while (end < text.size() && text[end] != '"' && text[end] != '\\' &&
+           static_cast<unsigned char>(text[end]) >= 0x20 &&
+           static_cast<unsigned char>(text[end]) < 0x80) {
+      ++end;
+    }
+    if (end + 1 >= text.size() || text[end] != '"') break;
+    out->insert(out->end(), std::string(text.substr(i + 1, end - i - 1)));
+    i = end + 1;
+    if (text[i] == ']') {
+      if (i + 1 == text.size()) return true;
+      break;
+    }
+    if (text[i] != ',') break;
+    ++i;
+  }
+  out->clear();
+  return false;
 }
 
 }  // namespace
@@ -280,18 +313,22 @@ Result<StackState> SqliteStore::Load(const std::string& stack) {
     std::optional<std::string> secrets;
     if (!st.IsNull(7)) secrets = st.Text(7);
     if (secrets && !CheckKey(&err)) break;
-    Value sensitive, deps;
-    if (!OpenAttributes(row, st.Text(5), secrets, &inst.attributes, &err) ||
-        !ParseJson(st.Text(6), row + ": bad sensitive list", &sensitive, &err) ||
-        !ParseJson(st.Text(8), row + ": bad dependency list", &deps, &err)) {
-      break;
-    }
-    try {
-      inst.sensitive = sensitive.get<std::set<std::string>>();
-      inst.dependencies = deps.get<std::vector<std::string>>();
-    } catch (const Value::exception& e) {
-      err.Error(row + ": malformed sensitive or dependency list", e.what());
-      break;
+    if (!OpenAttributes(row, st.Text(5), secrets, &inst.attributes, &err)) break;
+    const std::string sensitive_text = st.Text(6), deps_text = st.Text(8);
+    if (!ParseStringListFast(sensitive_text, &inst.sensitive) ||
+        !ParseStringListFast(deps_text, &inst.dependencies)) {
+      Value sensitive, deps;
+      if (!ParseJson(sensitive_text, row + ": bad sensitive list", &sensitive, &err) ||
+          !ParseJson(deps_text, row + ": bad dependency list", &deps, &err)) {
+        break;
+      }
+      try {
+        inst.sensitive = sensitive.get<std::set<std::string>>();
+        inst.dependencies = deps.get<std::vector<std::string>>();
+      } catch (const Value::exception& e) {
+        err.Error(row + ": malformed sensitive or dependency list", e.what());
+        break;
+      }
     }
     auto status = ParseStatus(st.Text(9));
     if (!status) {
