@@ -115,7 +115,7 @@ TEST_CASE("Check reports history serials that go backwards or beyond the stack's
   }
 }
 
-TEST_CASE("Rekey re-seals every secret; the old key stops working and the new one works") {
+TEST_CASE("Rekey re-seals every secret, the old key stops working and the new one works") {
   TempDir dir;
   const std::string db = dir.File("state.db");
   const SecretBox old_box = SecretBox::FromPassphrase("old key");

@@ -78,7 +78,7 @@ TEST_CASE("stack names are checked like resource names", "[hostile]") {
   CHECK((*r)->name() == "prod.eu-de_1");
 }
 
-TEST_CASE("unicode names are refused; unicode values and keys are kept exactly", "[hostile]") {
+TEST_CASE("unicode names are refused, unicode values and keys are kept exactly", "[hostile]") {
   TempStack t;
   RequireError(LoadText(t, "stack: s\nresources:\n  réseau:\n    type: local.file\n"),
                "Invalid name");
@@ -112,7 +112,7 @@ TEST_CASE("bytes that are not UTF-8 are refused with file:line:column", "[hostil
   CHECK(r.diags().items().front().where.line == 6);
 }
 
-TEST_CASE("1 MB strings: a value loads and evaluates; a name or an expression is refused fast",
+TEST_CASE("1 MB strings: a value loads and evaluates, a name or an expression is refused fast",
           "[hostile]") {
   const std::string big(1 << 20, 'x');
   auto t0 = std::chrono::steady_clock::now();
