@@ -11,18 +11,12 @@
 #include <string>
 
 #include "providers/openstack/os_provider.h"
-#include "tests/integration/openstack/testbed.h"
+#include "tests/integration/openstack/provider_fixture.h"
 
 namespace capstan::testbed {
 
 struct ComputeFixture {
-  ComputeFixture() {
-    if (!Available()) FAIL(kNotUp);
-    provider = NewOpenStackProvider();
-    setenv("OS_CLIENT_CONFIG_FILE", CloudsYaml().c_str(), 1);
-    Status st = provider->Configure(Value{{"cloud", "ostb-demo"}});
-    REQUIRE_FALSE(st.HasErrors());
-  }
+  ComputeFixture() : provider(ConfiguredProvider()) {}
 
   ResourceType* Type(const std::string& name) {
     ResourceType* t = provider->Type(name);

@@ -12,22 +12,13 @@
 
 #include "engine/hash.h"
 #include "providers/openstack/os_provider.h"
-#include "tests/integration/openstack/testbed.h"
+#include "tests/integration/openstack/provider_fixture.h"
 
 namespace capstan {
 namespace {
 
-struct ImageFixture {
-  ImageFixture() {
-    if (!testbed::Available()) FAIL(testbed::kNotUp);
-    provider = NewOpenStackProvider();
-    setenv("OS_CLIENT_CONFIG_FILE", testbed::CloudsYaml().c_str(), 1);
-    REQUIRE_FALSE(provider->Configure(Value{{"cloud", "ostb-demo"}}).HasErrors());
-    type = provider->Type("openstack.image");
-    REQUIRE(type != nullptr);
-  }
-  std::unique_ptr<Provider> provider;
-  ResourceType* type = nullptr;
+struct ImageFixture : testbed::TypeFixture {
+  ImageFixture() : TypeFixture("openstack.image") {}
 };
 
 std::string WriteFile(const std::string& name, const std::string& data) {

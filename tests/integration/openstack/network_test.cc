@@ -2,23 +2,13 @@
 #include <catch2/catch.hpp>
 
 #include "providers/openstack/os_provider.h"
-#include "tests/integration/openstack/testbed.h"
+#include "tests/integration/openstack/provider_fixture.h"
 
 namespace capstan {
 namespace {
 
-struct Fixture {
-  Fixture() {
-    if (!testbed::Available()) FAIL(testbed::kNotUp);
-    provider = NewOpenStackProvider();
-    setenv("OS_CLIENT_CONFIG_FILE", testbed::CloudsYaml().c_str(), 1);
-    Status st = provider->Configure(Value{{"cloud", "ostb-demo"}});
-    REQUIRE_FALSE(st.HasErrors());
-    type = provider->Type("openstack.network");
-    REQUIRE(type != nullptr);
-  }
-  std::unique_ptr<Provider> provider;
-  ResourceType* type = nullptr;
+struct Fixture : testbed::TypeFixture {
+  Fixture() : TypeFixture("openstack.network") {}
 };
 
 TEST_CASE("openstack.network is created with marks, read back and deleted",

@@ -9,18 +9,12 @@
 #include <vector>
 
 #include "providers/openstack/os_provider.h"
-#include "tests/integration/openstack/testbed.h"
+#include "tests/integration/openstack/provider_fixture.h"
 
 namespace capstan::testbed {
 
 struct NeutronFixture {
-  NeutronFixture() {
-    if (!Available()) FAIL(kNotUp);
-    provider = NewOpenStackProvider();
-    setenv("OS_CLIENT_CONFIG_FILE", CloudsYaml().c_str(), 1);
-    Status st = provider->Configure(Value{{"cloud", "ostb-demo"}});
-    REQUIRE_FALSE(st.HasErrors());
-  }
+  NeutronFixture() : provider(ConfiguredProvider()) {}
   /// Deletes what Make created, newest first (already-gone objects are fine).
   ~NeutronFixture() {
     for (auto it = made.rbegin(); it != made.rend(); ++it) {

@@ -4,22 +4,13 @@
 #include <catch2/catch.hpp>
 
 #include "providers/openstack/os_provider.h"
-#include "tests/integration/openstack/testbed.h"
+#include "tests/integration/openstack/provider_fixture.h"
 
 namespace capstan {
 namespace {
 
-struct VolumeFixture {
-  VolumeFixture() {
-    if (!testbed::Available()) FAIL(testbed::kNotUp);
-    provider = NewOpenStackProvider();
-    setenv("OS_CLIENT_CONFIG_FILE", testbed::CloudsYaml().c_str(), 1);
-    REQUIRE_FALSE(provider->Configure(Value{{"cloud", "ostb-demo"}}).HasErrors());
-    type = provider->Type("openstack.volume");
-    REQUIRE(type != nullptr);
-  }
-  std::unique_ptr<Provider> provider;
-  ResourceType* type = nullptr;
+struct VolumeFixture : testbed::TypeFixture {
+  VolumeFixture() : TypeFixture("openstack.volume") {}
 };
 
 TEST_CASE("openstack.volume is created, extended, refreshed, adopted and deleted",
