@@ -3,6 +3,8 @@
 /// The build runs it to make capstan.1 (CMakeLists.txt), which the package installs.
 /// Every command's description, flags and example come from the CLI11 definitions
 /// (cli/help_model.h), so `man capstan` and `capstan COMMAND --help` always agree.
+#include <fmt/format.h>
+
 #include <ctime>
 #include <iostream>
 #include <memory>
@@ -14,15 +16,24 @@
 namespace capstan::cli {
 namespace {
 
-/// Text safe in roff: backslashes escaped, hyphens as \-, and a line that would start
-/// with a control character ('.' or '\'') protected by \&.
+/// Text safe in roff: backslashes escaped, hyphens as \-, a line that would start with a
+/// control character ('.' or '\'') protected by \&, and every non-ASCII character written
+/// as \[uXXXX] (groff reads its input as Latin-1, so raw UTF-8 bytes become garbage).
 std::string Roff(const std::string& s) {
   std::string out;
   bool line_start = true;
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
     if (line_start && (c == '.' || c == '\'')) out += "\\&";
     line_start = c == '\n';
-    if (c == '\\') {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x80) {
+      const size_t len = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1;
+      char32_t cp = len == 1 ? 0xFFFD : byte & (0x7F >> len);
+      for (size_t k = 1; k < len && i + 1 < s.size(); ++k)
+        cp = (cp << 6) | (static_cast<unsigned char>(s[++i]) & 0x3F);
+      out += fmt::format("\\[u{:04X}]", static_cast<uint32_t>(cp));
+    } else if (c == '\\') {
       out += "\\e";
     } else if (c == '-') {
       out += "\\-";

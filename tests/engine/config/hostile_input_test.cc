@@ -328,7 +328,8 @@ TEST_CASE("files over the size limit are refused before they are read", "[hostil
   CHECK(rv.diags().ToString().find("larger than") != std::string::npos);
 }
 
-TEST_CASE("--var values with metacharacters, newlines and 1 MB are plain strings", "[hostile]") {
+TEST_CASE("values given with --var that hold metacharacters, newlines or 1 MB are plain strings",
+          "[hostile]") {
   TempStack t;
   t.Write("main.yaml",
           "stack: s\nvariables:\n  v: {type: string}\nresources:\n  f:\n    type: local.file\n"

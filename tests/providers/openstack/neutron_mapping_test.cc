@@ -67,7 +67,7 @@ TEST_CASE("UserAddressPairs drops the port's own MAC only", "[neutron]") {
   CHECK(out[1] == pairs[1]);
 }
 
-TEST_CASE("RuleMatches compares the whole content; IsDefaultEgressRule spots defaults",
+TEST_CASE("RuleMatches compares the whole content and IsDefaultEgressRule spots defaults",
           "[neutron]") {
   Value rule = {{"security_group_id", "g"},    {"direction", "ingress"},    {"ethertype", "IPv4"},
                 {"protocol", "tcp"},           {"port_range_min", 22},      {"port_range_max", 22},
