@@ -3,6 +3,8 @@
 
 #include <filesystem>
 
+#include "state/state_key.h"
+
 namespace capstan {
 
 Result<std::unique_ptr<Workspace>> Workspace::Open(const WorkspaceOptions& opts) {
@@ -12,7 +14,8 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const WorkspaceOptions& opts)
     if (!loaded.ok()) return loaded.diags();
     config = std::move(loaded.value());
   }
-  auto box = SecretBox::FromEnvironmentOrFile(opts.state_path + ".key");
+  // Never a new key for a database whose secrets were sealed with a lost one.
+  auto box = StateKey(opts.state_path);
   if (!box.ok()) return box.diags();
   auto store = StateStore::Open(opts.state_path, box.value());
   if (!store.ok()) return store.diags();
