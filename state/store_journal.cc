@@ -7,6 +7,7 @@
 /// JournalBegin and CommitResult are group-committed (commit_queue.h, store_batch.cc):
 /// each returns only after the transaction holding its write has committed.
 #include "engine/hash.h"
+#include "state/crash_point.h"
 #include "state/sqlite_store.h"
 
 namespace capstan {
@@ -42,12 +43,14 @@ Result<int64_t> SqliteStore::JournalBegin(const std::string& stack, const std::s
   // Returns once the transaction holding the row has committed (group commit).
   Status st = queue_.Submit(req);
   if (st.HasErrors()) return st;
+  crash_point::Began(id, address);  // testing hook, inert unless CAPSTAN_CRASH_AT is set
   return id;
 }
 
 Status SqliteStore::CommitResult(const std::string& stack, int64_t journal_id,
                                  const std::string& outcome,
                                  const std::vector<InstanceWrite>& writes) {
+  if (journal_id != 0) crash_point::Committing(journal_id);
   CommitRequest req;
   req.what = "cannot record the result";
   if (journal_id != 0) req.what += " of journal entry " + std::to_string(journal_id);
@@ -86,7 +89,9 @@ Status SqliteStore::CommitResult(const std::string& stack, int64_t journal_id,
         txn_err);
   };
   // Returns once the transaction holding the writes has committed (group commit).
-  return queue_.Submit(req);
+  Status st = queue_.Submit(req);
+  if (journal_id != 0 && !st.HasErrors()) crash_point::Committed(journal_id);
+  return st;
 }
 
 Result<std::vector<JournalEntry>> SqliteStore::OpenJournal(const std::string& stack) {
