@@ -89,36 +89,20 @@ class ApplicationCredentialType : public ResourceType {
     auto base = Base(ctx, Value());
     if (!base.ok()) return base.diags();
     std::string name = StrAt(props, "name");
-    auto listed = ListMine(ctx);
-    if (!listed.ok()) return listed.diags();
-    for (const Value& c : *listed) {
-      if (StrAt(c, "name") != name) continue;
-      std::string id = StrAt(c, "id");
-      if (id == ctx.replacing_id) {
-        return Result<ObjectState>::Fail(
-            "application credential \"" + name + "\" still exists: it is the one being replaced",
-            "Keystone requires unique names per user, so a create_before_destroy replacement "
-            "needs a new name (e.g. with a suffix); or drop create_before_destroy.");
-      }
-      if (!HasMarkDescription(StrAt(c, "description"), ctx)) {
-        return Result<ObjectState>::Fail(
-            "an application credential named \"" + name + "\" already exists for this user",
-            "It was not made by this stack for this address (id " + id +
-                "). Names are unique per user: choose another name, or delete it with "
-                "`openstack application credential delete " +
-                id + "`.");
-      }
-      // Made by an interrupted run: its secret never reached the state and cannot be read
-      // back, so the credential is useless. Replace it.
-      ctx.Progress("deleting application credential " + id +
-                   " left by an interrupted run (its secret was never saved)");
-      auto del = session_.Send(ApiCall::Delete("identity", *base + "/" + id), ctx.cancel);
-      if (!del.ok()) return del.diags();
-    }
     ApiCall call = ApiCall::Post("identity", *base,
                                  {{"application_credential", AppCredCreateBody(ctx, props)}});
-    auto created = session_.Json(call, ctx.cancel);
-    if (!created.ok()) return created.diags();
+    Result<Value> created = Value();
+    // Up to three POSTs: a credential made by a POST whose answer was lost is as useless
+    // as one left by a crash (the secret was only in that answer), so it is deleted the
+    // same way before the next try.
+    for (int attempt = 0;; ++attempt) {
+      Status cleared = DeleteLeftOver(ctx, *base, name);
+      if (cleared.HasErrors()) return cleared;
+      created = session_.Json(call, ctx.cancel);
+      if (created.ok()) break;
+      if (attempt >= 2 || !OutcomeUnknown(created.diags())) return created.diags();
+      ctx.Progress("the answer to POST application_credentials was lost; looking for it");
+    }
     Value object = created->value("application_credential", Value::object());
     if (StrAt(object, "id").empty() || StrAt(object, "secret").empty()) {
       return Result<ObjectState>::Fail(
@@ -160,6 +144,44 @@ class ApplicationCredentialType : public ResourceType {
   }
 
  private:
+  static Status Refused(std::string summary, std::string detail) {
+    Status st;
+    st.Error(std::move(summary), std::move(detail));
+    return st;
+  }
+
+  /// Deletes the credential named `name` that this stack made for this address and whose
+  /// secret is lost; fails when a credential of that name is someone else's.
+  Status DeleteLeftOver(const CallContext& ctx, const std::string& base, const std::string& name) {
+    auto listed = ListMine(ctx);
+    if (!listed.ok()) return listed.diags();
+    for (const Value& c : *listed) {
+      if (StrAt(c, "name") != name) continue;
+      std::string id = StrAt(c, "id");
+      if (id == ctx.replacing_id) {
+        return Refused(
+            "application credential \"" + name + "\" still exists: it is the one being replaced",
+            "Keystone requires unique names per user, so a create_before_destroy replacement "
+            "needs a new name (e.g. with a suffix); or drop create_before_destroy.");
+      }
+      if (!HasMarkDescription(StrAt(c, "description"), ctx)) {
+        return Refused(
+            "an application credential named \"" + name + "\" already exists for this user",
+            "It was not made by this stack for this address (id " + id +
+                "). Names are unique per user: choose another name, or delete it with "
+                "`openstack application credential delete " +
+                id + "`.");
+      }
+      // Made by an interrupted run: its secret never reached the state and cannot be read
+      // back, so the credential is useless. Replace it.
+      ctx.Progress("deleting application credential " + id +
+                   " left by an interrupted run (its secret was never saved)");
+      auto del = session_.Send(ApiCall::Delete("identity", base + "/" + id), ctx.cancel);
+      if (!del.ok()) return del.diags();
+    }
+    return {};
+  }
+
   /// ".../v3/users/<user>/application_credentials" for the credential's user (from
   /// `attrs`), else the token's user.
   Result<std::string> Base(const CallContext& ctx, const Value& attrs) {

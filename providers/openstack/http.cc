@@ -303,10 +303,12 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request, const std::ato
       return fail(label + ": cancelled", "The request was aborted while in flight.");
     }
     if (a.code != CURLE_OK) {
-      bool retriable = IsConnectionError(a.code) && (IsIdempotent(request.method) || !a.sent);
+      bool repeatable = IsIdempotent(request.method) || request.repeatable;
+      bool retriable = IsConnectionError(a.code) && (repeatable || !a.sent);
       if (!retriable || attempt >= max_retries) {
         std::string detail = a.error;
         if (attempts > 1) detail += "\nGave up after " + std::to_string(attempts) + " attempts.";
+        if (a.sent && !repeatable) detail += std::string("\n") + kOutcomeUnknown;
         return fail(label + ": " + curl_easy_strerror(a.code), detail);
       }
     } else {

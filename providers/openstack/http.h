@@ -47,6 +47,9 @@ struct HttpRequest {
   /// Statuses returned as a response instead of an error (e.g. {404} for a Read that
   /// maps "gone" to nullopt, {401} for re-authentication).
   std::vector<int> ok_statuses;
+  /// The call changes nothing but its answer (POST /v3/auth/tokens issues a token), so a
+  /// POST whose answer was lost is repeated like a GET instead of failing.
+  bool repeatable = false;
 };
 
 struct HttpResponse {
@@ -153,5 +156,16 @@ std::chrono::milliseconds BackoffDelay(const HttpOptions& options, int attempt, 
 /// absent or unparsable. Not capped here.
 std::chrono::milliseconds ParseRetryAfter(const std::string& value,
                                           std::chrono::system_clock::time_point now);
+
+/// The text the client adds to the detail of a failed request that may have been carried
+/// out: a POST or PATCH whose answer was lost after it was sent.
+inline constexpr const char* kOutcomeUnknown =
+    "The request was sent, so the cloud may have carried it out: its outcome is unknown.";
+
+/// True when `diags` is the failure of a request that may have been carried out anyway —
+/// an answer lost in transit (kOutcomeUnknown) or a 5xx, which a proxy or an overloaded
+/// API can send after the work was done. A create that fails like this must look for the
+/// object by its ownership marks before it makes another.
+bool OutcomeUnknown(const Diagnostics& diags);
 
 }  // namespace capstan::openstack

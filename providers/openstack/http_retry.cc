@@ -45,4 +45,14 @@ std::chrono::milliseconds ParseRetryAfter(const std::string& value,
   return std::max(ms, std::chrono::milliseconds(0));
 }
 
+bool OutcomeUnknown(const Diagnostics& diags) {
+  for (const Diagnostic& d : diags.items()) {
+    if (d.severity != Severity::kError) continue;
+    if (d.detail.find(kOutcomeUnknown) != std::string::npos) return true;
+    // "<METHOD> <path>: HTTP 5xx ...", the status error's summary (http_errors.cc).
+    if (d.summary.find(": HTTP 5") != std::string::npos) return true;
+  }
+  return false;
+}
+
 }  // namespace capstan::openstack

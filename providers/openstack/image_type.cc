@@ -100,14 +100,21 @@ class ImageType : public ResourceType {
       }
       known["source_sha256"] = *sha;
     }
-    auto adopted = Adopt(ctx, props, known);
-    if (!adopted.ok() || adopted->has_value()) {
-      if (!adopted.ok()) return adopted.diags();
-      return std::move(**adopted);
+    Result<Value> created = Value();
+    // Up to three POSTs: one whose answer was lost may have made the image, so the image
+    // carrying this address's marks is looked for before each.
+    for (int attempt = 0;; ++attempt) {
+      auto adopted = Adopt(ctx, props, known);
+      if (!adopted.ok() || adopted->has_value()) {
+        if (!adopted.ok()) return adopted.diags();
+        return std::move(**adopted);
+      }
+      created = session_.Json(ApiCall::Post("image", "/v2/images", ImageCreateBody(props, ctx)),
+                              ctx.cancel);
+      if (created.ok()) break;
+      if (attempt >= 2 || !OutcomeUnknown(created.diags())) return created.diags();
+      ctx.Progress("the answer to POST /v2/images was lost; looking for the image");
     }
-    auto created = session_.Json(ApiCall::Post("image", "/v2/images", ImageCreateBody(props, ctx)),
-                                 ctx.cancel);
-    if (!created.ok()) return created.diags();
     std::string id = StrAt(*created, "id");
     if (id.empty()) return Result<ObjectState>::Fail("POST /v2/images: no id in the answer");
     return Fill(ctx, id, props, known);

@@ -120,11 +120,24 @@ class KeypairType : public ResourceType {
     }
     ApiCall call = ApiCall::Post("compute", "/os-keypairs", {{"keypair", body}});
     call.microversion = kNovaMicroversion;
-    auto created = session_.Json(call, ctx.cancel);
-    if (!created.ok()) return created.diags();
     Value prior = {{"public_key", body["public_key"]}};
     if (generated) prior["private_key"] = generated->private_key;
-    return ToState(created->value("keypair", Value::object()), prior);
+    // Up to three POSTs. When an answer was lost, the keypair may exist: with the public
+    // key just sent it is ours (and the private key is still here), so it is kept.
+    for (int attempt = 0;; ++attempt) {
+      auto created = session_.Json(call, ctx.cancel);
+      if (created.ok()) return ToState(created->value("keypair", Value::object()), prior);
+      if (attempt >= 2 || !OutcomeUnknown(created.diags())) return created.diags();
+      ctx.Progress("the answer to POST /os-keypairs was lost; looking for keypair " + name);
+      auto made = Fetch(ctx, name);
+      if (!made.ok()) return made.diags();
+      if (made->is_null()) continue;
+      if (NormalizePublicKey(Str(*made, "public_key")) ==
+          NormalizePublicKey(body["public_key"].get<std::string>())) {
+        return ToState(*made, prior);
+      }
+      return created.diags();
+    }
   }
 
   Result<ObjectState> Update(const CallContext& ctx, const ObjectState& prior,

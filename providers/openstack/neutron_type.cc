@@ -217,26 +217,36 @@ Status NeutronType::EnsureTags(const CallContext& ctx, const Value& object, cons
 }
 
 Result<ObjectState> NeutronType::Create(const CallContext& ctx, const Value& props) {
-  // Adopt what an interrupted run already made for this address.
-  auto candidates = session_.List(ApiCall::Get("network", Path() + "?" + AdoptQuery(ctx, props)),
-                                  kind_.list_key, ctx.cancel);
-  if (!candidates.ok()) return candidates.diags();
-  for (const Value& c : *candidates) {
-    if (Str(c, "id") == ctx.replacing_id || !Owned(ctx, c) || !Adoptable(ctx, c, props)) {
-      continue;
-    }
-    ctx.Progress("adopting " + kind_.singular + " " + Str(c, "id") + " from an earlier run");
-    ObjectState found{Str(c, "id"), ToAttributes(ctx, c)};
-    return Update(ctx, found, props);
-  }
-
   auto body = CreateBody(ctx, props);
   if (!body.ok()) return body.diags();
   (*body)["description"] = MarkDescription(ctx, Str(props, "description"));
-  auto created =
-      session_.Json(ApiCall::Post("network", Path(), {{kind_.singular, *body}}), ctx.cancel);
-  if (!created.ok()) return created.diags();
-  Value object = created->value(kind_.singular, Value::object());
+  Value object;
+  // Up to three POSTs: one whose answer was lost may still have made the object, so the
+  // object carrying this address's marks is looked for before each.
+  for (int attempt = 0;; ++attempt) {
+    // Adopt what an interrupted run (or a lost answer) already made for this address.
+    auto candidates = session_.List(ApiCall::Get("network", Path() + "?" + AdoptQuery(ctx, props)),
+                                    kind_.list_key, ctx.cancel);
+    if (!candidates.ok()) return candidates.diags();
+    for (const Value& c : *candidates) {
+      if (Str(c, "id") == ctx.replacing_id || !Owned(ctx, c) || !Adoptable(ctx, c, props)) {
+        continue;
+      }
+      ctx.Progress(
+          "adopting " + kind_.singular + " " + Str(c, "id") +
+          (attempt ? " made by the request whose answer was lost" : " from an earlier run"));
+      ObjectState found{Str(c, "id"), ToAttributes(ctx, c)};
+      return Update(ctx, found, props);
+    }
+    auto created =
+        session_.Json(ApiCall::Post("network", Path(), {{kind_.singular, *body}}), ctx.cancel);
+    if (created.ok()) {
+      object = created->value(kind_.singular, Value::object());
+      break;
+    }
+    if (attempt >= 2 || !OutcomeUnknown(created.diags())) return created.diags();
+    ctx.Progress("the answer to POST " + Path() + " was lost; looking for the " + kind_.singular);
+  }
   std::string id = Str(object, "id");
   if (id.empty()) return Result<ObjectState>::Fail("POST " + Path() + ": no id in the answer");
   Status st = EnsureTags(ctx, object, props);

@@ -190,7 +190,14 @@ class RouterType : public NeutronType {
     call.retry_409 = true;               // Router busy with another update.
     if (!add) call.ok_statuses = {404};  // Already unplugged.
     auto resp = session_.Send(call, ctx.cancel);
-    return resp.ok() ? Status() : resp.diags();
+    if (resp.ok()) return {};
+    if (add) {
+      // A repeated add whose first answer was lost is refused ("already has a port on
+      // subnet"): the interface is there, which is all that was asked.
+      auto now = InterfaceSubnets(ctx, {router});
+      if (now.ok() && (*now)[router].count(subnet) != 0) return {};
+    }
+    return resp.diags();
   }
 };
 

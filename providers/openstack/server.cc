@@ -124,17 +124,23 @@ class ServerType : public ResourceType {
     if (!image.ok()) return image.diags();
     Value carry = ServerCarry(props, Str(*flavor, "name"), Str(*image, "id"));
 
-    auto adopted = Adopt(ctx, props, carry);
-    if (!adopted.ok() || adopted->has_value()) {
-      if (!adopted.ok()) return adopted.diags();
-      return std::move(**adopted);
-    }
-
     ApiCall call = ApiCall::Post("compute", "/servers",
                                  ServerBootBody(ctx, props, Str(*flavor, "id"), Str(*image, "id")));
     call.microversion = kNovaMicroversion;
-    auto created = session_.Json(call, ctx.cancel);
-    if (!created.ok()) return created.diags();
+    Result<Value> created = Value();
+    // Up to three boots: one whose answer was lost may have booted the server, so the
+    // server carrying this address's marks is looked for before each.
+    for (int attempt = 0;; ++attempt) {
+      auto adopted = Adopt(ctx, props, carry);
+      if (!adopted.ok() || adopted->has_value()) {
+        if (!adopted.ok()) return adopted.diags();
+        return std::move(**adopted);
+      }
+      created = session_.Json(call, ctx.cancel);
+      if (created.ok()) break;
+      if (attempt >= 2 || !OutcomeUnknown(created.diags())) return created.diags();
+      ctx.Progress("the answer to POST /servers was lost; looking for the server");
+    }
     std::string id = Str(created->value("server", Value::object()), "id");
     if (id.empty()) return Result<ObjectState>::Fail("POST /servers: no server id in the answer");
     Status st = WaitForServerStatus(session_, ctx, id, "ACTIVE");

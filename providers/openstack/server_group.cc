@@ -73,22 +73,26 @@ class ServerGroupType : public ResourceType {
 
   Result<ObjectState> Create(const CallContext& ctx, const Value& props) override {
     const std::string name = Str(props, "name"), policy = Str(props, "policy");
-    ApiCall list = ApiCall::Get("compute", "/os-server-groups");
-    list.microversion = kNovaMicroversion;
-    auto groups = session_.List(list, "server_groups", ctx.cancel);
-    if (!groups.ok()) return groups.diags();
-    for (const Value& g : *groups) {
-      if (Str(g, "name") != name || Str(g, "policy") != policy) continue;
-      if (Str(g, "id") == ctx.replacing_id) continue;
-      ctx.Progress("adopting server group " + Str(g, "id") + " (same name and policy)");
-      return ToState(g);
-    }
     ApiCall call = ApiCall::Post("compute", "/os-server-groups",
                                  {{"server_group", {{"name", name}, {"policy", policy}}}});
     call.microversion = kNovaMicroversion;
-    auto created = session_.Json(call, ctx.cancel);
-    if (!created.ok()) return created.diags();
-    return ToState(created->value("server_group", Value::object()));
+    // Up to three POSTs; a group made by one whose answer was lost is adopted by content.
+    for (int attempt = 0;; ++attempt) {
+      ApiCall list = ApiCall::Get("compute", "/os-server-groups");
+      list.microversion = kNovaMicroversion;
+      auto groups = session_.List(list, "server_groups", ctx.cancel);
+      if (!groups.ok()) return groups.diags();
+      for (const Value& g : *groups) {
+        if (Str(g, "name") != name || Str(g, "policy") != policy) continue;
+        if (Str(g, "id") == ctx.replacing_id) continue;
+        ctx.Progress("adopting server group " + Str(g, "id") + " (same name and policy)");
+        return ToState(g);
+      }
+      auto created = session_.Json(call, ctx.cancel);
+      if (created.ok()) return ToState(created->value("server_group", Value::object()));
+      if (attempt >= 2 || !OutcomeUnknown(created.diags())) return created.diags();
+      ctx.Progress("the answer to POST /os-server-groups was lost; looking for the group");
+    }
   }
 
   Result<ObjectState> Update(const CallContext& ctx, const ObjectState& prior,

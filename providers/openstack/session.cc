@@ -75,6 +75,7 @@ Result<Token> Session::Authenticate(const std::atomic<bool>* cancel) {
   req.url = cloud_.auth_url + "/auth/tokens";
   req.body = AuthBody(cloud_).dump();
   req.ok_statuses = {401, 403, 404};
+  req.repeatable = true;  // a token request changes nothing: repeat it when its answer is lost
   auto resp = http_->Send(req, cancel);
   if (!resp.ok()) {
     Diagnostics d;

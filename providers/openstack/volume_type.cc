@@ -74,6 +74,34 @@ class VolumeType : public ResourceType {
   }
 
   Result<ObjectState> Create(const CallContext& ctx, const Value& props) override {
+    ApiCall call =
+        ApiCall::Post("volumev3", "/volumes", {{"volume", VolumeCreateBody(props, ctx)}});
+    Result<Value> created = Value();
+    // Up to three POSTs: one whose answer was lost may have made the volume, so the volume
+    // carrying this address's marks is looked for before each.
+    for (int attempt = 0;; ++attempt) {
+      auto adopted = Adopt(ctx, props);
+      if (!adopted.ok() || adopted->has_value()) {
+        if (!adopted.ok()) return adopted.diags();
+        return std::move(**adopted);
+      }
+      created = session_.Json(call, ctx.cancel);
+      if (created.ok()) break;
+      if (attempt >= 2 || !OutcomeUnknown(created.diags())) return created.diags();
+      ctx.Progress("the answer to POST /volumes was lost; looking for the volume");
+    }
+    std::string id = StrAt(created->value("volume", Value::object()), "id");
+    if (id.empty()) return Result<ObjectState>::Fail("POST /volumes: no id in the answer");
+    Status st = WaitReady(ctx, id);
+    if (st.HasErrors()) return st;
+    Value known = props;
+    known["shrink_count"] = 0;
+    return Reread(ctx, id, known);
+  }
+
+  /// The volume an interrupted run made for this address, brought to `props`; nullopt
+  /// when there is none.
+  Result<std::optional<ObjectState>> Adopt(const CallContext& ctx, const Value& props) {
     auto candidates = ListDetail(ctx, VolumeMetadataQuery(ctx, true));
     if (!candidates.ok()) return candidates.diags();
     for (const Value& c : *candidates) {
@@ -88,19 +116,11 @@ class VolumeType : public ResourceType {
       ctx.Progress("adopting volume " + id + " (" + status + ") from an earlier run");
       Status st = WaitReady(ctx, id);
       if (st.HasErrors()) return st;
-      return Update(ctx, ObjectState{id, props}, props);
+      auto updated = Update(ctx, ObjectState{id, props}, props);
+      if (!updated.ok()) return updated.diags();
+      return std::optional<ObjectState>(std::move(*updated));
     }
-    ApiCall call =
-        ApiCall::Post("volumev3", "/volumes", {{"volume", VolumeCreateBody(props, ctx)}});
-    auto created = session_.Json(call, ctx.cancel);
-    if (!created.ok()) return created.diags();
-    std::string id = StrAt(created->value("volume", Value::object()), "id");
-    if (id.empty()) return Result<ObjectState>::Fail("POST /volumes: no id in the answer");
-    Status st = WaitReady(ctx, id);
-    if (st.HasErrors()) return st;
-    Value known = props;
-    known["shrink_count"] = 0;
-    return Reread(ctx, id, known);
+    return std::optional<ObjectState>();
   }
 
   Result<ObjectState> Update(const CallContext& ctx, const ObjectState& prior,
