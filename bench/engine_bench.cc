@@ -16,6 +16,7 @@
 ///   engine_bench apply DIR LATENCY_MS PARALLELISM
 ///                                      plan + apply against the in-memory provider with
 ///                                      LATENCY_MS per call; prints the critical-path bound
+///                                      and where the time beyond it went (PrintBreakdown)
 /// DIR holds a stack from `stackgen --type mem.thing`. Prints `key=value` figures; never
 /// judges them (bench/run.sh collects them).
 #include <sys/resource.h>
@@ -24,6 +25,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -62,6 +64,49 @@ int CriticalPath(const Plan& plan) {
     best = std::max(best, depth[n.id]);
   }
   return best;
+}
+
+/// Where an apply's time beyond the bound went, along the chain of nodes that ended last
+/// (each step back: the predecessor that ended last, the one the node waited for):
+///   setup_s     ApplyPlan outside its timed run (freshness check, lock, run record before;
+///               final load, run record, unlock after)
+///   first_s     run start to the chain's first node starting (scheduler and thread start)
+///   dispatch_s  summed over the chain: a node's start minus its predecessor's end
+///   in_node_s   summed over the chain: a node's time minus the latency (property
+///               evaluation, journal commit, result commit, events)
+///   tail_s      the chain's last end to the end of the timed run (outputs)
+void PrintBreakdown(const Plan& plan, const ApplyReport& report, int latency_ms, double apply_s) {
+  if (plan.exec.empty()) return;
+  std::map<std::string, const OpTiming*> by_key;
+  for (const OpTiming& t : report.timings) by_key[t.address + " " + t.action] = &t;
+  std::vector<const OpTiming*> timing(plan.exec.size(), nullptr);
+  for (const ExecNode& n : plan.exec) {
+    auto it = by_key.find(plan.changes[n.change].address.ToString() + " " + OpKindName(n.op));
+    if (it == by_key.end()) return;  // a node did not run: nothing to attribute
+    timing[n.id] = it->second;
+  }
+  auto end = [&](int id) { return timing[id]->start_seconds + timing[id]->seconds; };
+  int last = 0;
+  for (const ExecNode& n : plan.exec)
+    if (end(n.id) > end(last)) last = n.id;
+  double dispatch = 0, in_node = 0, latency = latency_ms / 1000.0;
+  int steps = 0, id = last;
+  for (;;) {
+    ++steps;
+    in_node += timing[id]->seconds - latency;
+    const std::vector<int>& after = plan.exec[id].after;
+    if (after.empty()) break;
+    int pred = after.front();
+    for (int a : after)
+      if (end(a) > end(pred)) pred = a;
+    dispatch += timing[id]->start_seconds - end(pred);
+    id = pred;
+  }
+  std::printf(
+      "breakdown chain_nodes=%d setup_s=%.4f first_s=%.4f dispatch_s=%.4f in_node_s=%.4f "
+      "tail_s=%.4f\n",
+      steps, apply_s - report.seconds, timing[id]->start_seconds, dispatch, in_node,
+      report.seconds - end(last));
 }
 
 /// Planned values for the seed walk: what each vertex evaluated to, by id.
@@ -238,6 +283,7 @@ int main(int argc, char** argv) {
         "bound_s=%.3f apply_s=%.3f ratio=%.3f max_concurrent=%d peak_rss_mb=%ld\n",
         plan->exec.size(), report->created, latency, parallelism, critical, bound, secs,
         bound > 0 ? secs / bound : 0.0, cloud->MaxConcurrent(), PeakRssMb());
+    PrintBreakdown(plan.value(), report.value(), latency, secs);
     return report->ok() ? 0 : 1;
   }
   std::fprintf(stderr, "unknown phase %s\n", phase.c_str());

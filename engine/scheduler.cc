@@ -15,20 +15,29 @@
 /// then by id. Picking looks at the head of each pool with a free slot, so a job whose
 /// pool is full waits without blocking jobs of other pools; pools are few, so a pick
 /// costs O(pools + log n).
+///
+/// Workers are detached threads with small stacks (scheduler_threads.h) that share the
+/// RunState: Run returns as soon as the last job is retired (`done_`), and the idle workers
+/// wake, see `done_` and exit afterwards, so a thousand thread exits are not part of the
+/// run. After `done_` a worker touches nothing but the RunState it co-owns. A worker
+/// also exits early when the idle ones already outnumber the jobs not yet started (after
+/// a fan's wide level, all but one): those threads could never run anything again.
 
 #include "engine/scheduler.h"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <queue>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "engine/scheduler_order.h"
+#include "engine/scheduler_threads.h"
 
 namespace capstan {
 
@@ -90,7 +99,8 @@ class RunState {
         interrupts_(interrupts),
         graph_(BuildJobGraph(jobs)),
         outcomes_(jobs.size(), JobOutcome::kPending),
-        job_pool_(jobs.size(), 0) {
+        job_pool_(jobs.size(), 0),
+        unstarted_(jobs.size()) {
     parallelism_ = std::max(1, opts.parallelism);
     // Pool 0 is the unnamed pool; named pools get an index in name order.
     pools_.emplace_back();
@@ -115,13 +125,17 @@ class RunState {
   void Work() {
     std::unique_lock<std::mutex> lock(mu_);
     for (;;) {
+      if (done_) return;
       if (Finished()) {
-        cv_.notify_all();
+        Finish();
         return;
       }
       int id = Pick();
       if (id < 0) {
+        if (idle_ >= unstarted_) return;  // the idle workers cover every job left
+        ++idle_;
         cv_.wait(lock);
+        --idle_;
         continue;
       }
       lock.unlock();
@@ -134,8 +148,8 @@ class RunState {
       lock.lock();
       Retire(id, ok);
       if (Finished()) {
-        cv_.notify_all();
-        continue;
+        Finish();
+        return;
       }
       // Wake only as many idle workers as there are jobs they could start; this worker
       // takes one itself. (Waking all of them per finished job cost a wide apply more
@@ -145,7 +159,20 @@ class RunState {
     }
   }
 
-  ScheduleResult TakeResult() {
+  /// Takes one of the workers still to be created; false when all are (or creation failed).
+  bool ClaimWorker() {
+    int n = to_start_.load();
+    while (n > 0 && !to_start_.compare_exchange_weak(n, n - 1)) {
+    }
+    return n > 0;
+  }
+  void StopCreatingWorkers() { to_start_.store(0); }
+  void SetWorkersToStart(int n) { to_start_.store(n); }
+
+  /// Blocks until the run is over, then hands out its result (once).
+  ScheduleResult WaitAndTakeResult() {
+    std::unique_lock<std::mutex> lock(mu_);
+    done_cv_.wait(lock, [&] { return done_; });
     ScheduleResult r;
     for (JobOutcome& o : outcomes_)
       if (o == JobOutcome::kPending) o = JobOutcome::kNotStarted;
@@ -157,6 +184,14 @@ class RunState {
 
  private:
   bool Draining() const { return interrupts_.load(std::memory_order_relaxed) > 0; }
+
+  /// The run is over: wake Run first (it returns the result), then the idle workers (they
+  /// exit). Called with mu_ held.
+  void Finish() {
+    done_ = true;
+    done_cv_.notify_all();
+    cv_.notify_all();
+  }
 
   /// Nothing runs and nothing more may start.
   bool Finished() const { return running_ == 0 && (Draining() || ready_count_ == 0); }
@@ -179,6 +214,7 @@ class RunState {
     int id = best->ready.top().id;
     best->ready.pop();
     --ready_count_;
+    --unstarted_;
     ++best->running;
     ++running_;
     max_running_ = std::max(max_running_, running_);
@@ -202,6 +238,7 @@ class RunState {
       stack.pop_back();
       if (outcomes_[d] != JobOutcome::kPending) continue;
       outcomes_[d] = JobOutcome::kSkipped;
+      --unstarted_;
       stack.insert(stack.end(), graph_.dependents[d].begin(), graph_.dependents[d].end());
     }
   }
@@ -209,10 +246,13 @@ class RunState {
   const std::vector<Job>& jobs_;
   const Scheduler::Runner& run_;
   const std::atomic<int>& interrupts_;
+  std::atomic<int> to_start_{0};  ///< Workers not created yet (WorkerMain).
 
   std::mutex mu_;
-  std::condition_variable cv_;
+  std::condition_variable cv_;       ///< Idle workers wait here.
+  std::condition_variable done_cv_;  ///< Run waits here for done_.
   // Everything below is guarded by mu_.
+  bool done_ = false;  ///< Finished() was seen: workers exit, Run takes the result.
   JobGraph graph_;
   std::vector<JobOutcome> outcomes_;
   std::vector<int> job_pool_;
@@ -221,19 +261,44 @@ class RunState {
   int running_ = 0;
   int max_running_ = 0;
   size_t ready_count_ = 0;
+  size_t unstarted_ = 0;  ///< Jobs neither started nor skipped.
+  size_t idle_ = 0;       ///< Workers waiting on cv_.
 };
+
+/// A worker thread's body: first create up to two more workers, then work. Creation thus
+/// fans out over the threads already running (about log2(n) rounds for n workers, and
+/// both cores) instead of n pthread_create calls in a row on the calling thread, which
+/// on a loaded machine left a wide level waiting for its threads.
+void WorkerMain(const std::shared_ptr<RunState>& state) {
+  for (int i = 0; i < 2 && state->ClaimWorker(); ++i) {
+    if (!StartDetachedThread([state] { WorkerMain(state); })) {
+      state->StopCreatingWorkers();
+      break;
+    }
+  }
+  state->Work();
+}
 
 }  // namespace
 
 ScheduleResult Scheduler::Run(const std::vector<Job>& jobs, const Runner& run) {
-  RunState state(jobs, run, opts_, interrupts_);
+  auto state = std::make_shared<RunState>(jobs, run, opts_, interrupts_);
   const size_t workers = std::min(static_cast<size_t>(std::max(1, opts_.parallelism)),
                                   std::max<size_t>(1, jobs.size()));
-  std::vector<std::thread> threads;
-  threads.reserve(workers);
-  for (size_t i = 0; i < workers; ++i) threads.emplace_back([&state] { state.Work(); });
-  for (std::thread& t : threads) t.join();
-  return state.TakeResult();
+  // The first workers start the first jobs while the rest are still being created; the
+  // calling thread creates workers too until none are left to create.
+  state->SetWorkersToStart(static_cast<int>(workers));
+  size_t started = 0;
+  while (state->ClaimWorker()) {
+    if (!StartDetachedThread([state] { WorkerMain(state); })) {
+      state->StopCreatingWorkers();
+      break;
+    }
+    ++started;
+  }
+  // No thread at all (the process is at its thread limit): run everything here.
+  if (started == 0) state->Work();
+  return state->WaitAndTakeResult();
 }
 
 }  // namespace capstan
