@@ -2,6 +2,7 @@
 //
 /// A function-local static, built on first use (thread-safe since C++11), so no static
 /// initialisation order problems and no registration side effects hidden in other files.
+#include "providers/capi/capi_provider.h"
 #include "providers/kubernetes/kube_provider.h"
 #include "providers/local/local_provider.h"
 #include "providers/openstack/os_provider.h"
@@ -15,6 +16,7 @@ ProviderRegistry& ProviderRegistry::Builtin() {
     r->Register("local", [] { return NewLocalProvider(); });
     r->Register("openstack", [] { return NewOpenStackProvider(); });
     r->Register("kubernetes", [] { return NewKubernetesProvider(); });
+    r->Register("capi", [] { return NewCapiProvider(); });
     // Add further built-in providers (kubernetes, capi, host) here.
     return r;
   }();

@@ -87,6 +87,19 @@ class ResourceType {
   /// attributes unknown on create and keeps prior values on update.
   virtual Value PlanAttributes(const Value& props, const ObjectState* prior) const;
 
+  /// What a provider has to say about a planned update beyond the attribute diff: errors
+  /// refuse the plan (a change the real system cannot make, e.g. a Kubernetes version
+  /// jump), and `note` becomes the change's reason in every plan view ("rolling
+  /// replacement of 3 machines"). `planned` is PlanAttributes' result and may contain
+  /// unknowns. Default: nothing to say.
+  struct ChangeReview {
+    Diagnostics diags;
+    std::string note;
+  };
+  virtual ChangeReview ReviewChange(const Value& /*planned*/, const ObjectState& /*prior*/) const {
+    return {};
+  }
+
   /// Current state of the object `prior.id`, or nullopt when it no longer exists.
   virtual Result<std::optional<ObjectState>> Read(const CallContext& ctx,
                                                   const ObjectState& prior) = 0;

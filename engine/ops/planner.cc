@@ -325,11 +325,18 @@ Result<Plan> MakePlan(Workspace& ws, const PlanOptions& opts) {
         if (a.sensitive) sensitive.insert(a.name);
       }
       Value planned;
+      ResourceType::ChangeReview review;
       if (prior_inst) {
         // Lend the prior attributes to the provider instead of copying them.
         ObjectState prior_obj{prior_inst->id, std::move(prior_inst->attributes)};
         planned = type.value()->PlanAttributes(props, &prior_obj);
+        review = type.value()->ReviewChange(planned, prior_obj);
         prior_inst->attributes = std::move(prior_obj.attributes);
+        if (review.diags.HasErrors()) {
+          AttachAddress(diags, review.diags, v, "");
+          values.Set(vid, VertexValue{Unknown(), {}, false});
+          continue;
+        }
       } else {
         planned = type.value()->PlanAttributes(props, nullptr);
       }
@@ -346,6 +353,11 @@ Result<Plan> MakePlan(Workspace& ws, const PlanOptions& opts) {
       for (int d : resource_deps[vid]) in.dependencies.push_back(vertices[d].name);
       ResourceChange change = DiffInstance(std::move(in));
       change.prevent_destroy = v.lifecycle.prevent_destroy;
+      if (change.reason.empty() && !review.note.empty() &&
+          (change.action == Action::kUpdate || change.action == Action::kDeleteThenCreate ||
+           change.action == Action::kCreateThenDelete)) {
+        change.reason = std::move(review.note);
+      }
       VertexValue planned_value;
       planned_value.value = change.after.is_null() ? std::move(planned) : change.after;
       planned_value.sensitive = std::move(sensitive);

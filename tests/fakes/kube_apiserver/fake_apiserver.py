@@ -44,6 +44,8 @@ Switches used by the experiments (what does kubectl really need?):
   --openapi none|v3|v3-noparam|v3-empty   (default v3)
   --no-aggregated, --no-table, --delete-returns-object, --quirk NAME (see QUIRKS)
   --tls DIR   HTTPS with DIR/server.{crt,key}; client certs must chain to DIR/ca.crt
+  --controllers MODULE   load extra simulated controllers, e.g. capi_controllers (fake
+                         CAPI/CAPO controllers and a workload-cluster fake; see that file)
 """
 import argparse
 import base64
@@ -1369,8 +1371,19 @@ def main():
                     help="deliberately deviate from the real apiserver (experiments)")
     ap.add_argument("--bookmark-every", type=float, default=5.0, help="idle seconds between BOOKMARKs (if allowWatchBookmarks)")
     ap.add_argument("--log-bodies", type=int, default=0, metavar="N", help="log first N bytes of each response")
+    ap.add_argument("--controllers", action="append", default=[], metavar="MODULE",
+                    help="extra simulated controllers: MODULE.py next to this file (or a path); "
+                         "its install(store, args, this_module) runs before serving")
     args = ap.parse_args()
     store = Store(args)
+    for name in args.controllers:
+        import importlib.util
+        import os
+        path = name if name.endswith(".py") else os.path.join(os.path.dirname(os.path.abspath(__file__)), name + ".py")
+        spec = importlib.util.spec_from_file_location(os.path.basename(path)[:-3], path)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        mod.install(store, args, sys.modules[__name__])
     Handler.store, Handler.args = store, args
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     srv.daemon_threads = True
