@@ -3,8 +3,8 @@
 #   make demo   install build deps (apt), build, and run the quickstart stack end to end
 #   make test   install build deps (apt), build, and run every test (ctest)
 #
-# Other targets: build, test-unit, testbed-up, testbed-down, bench, sanitize, fuzz, format,
-# clean.
+# Other targets: build, test-unit, test-long, testbed-up, testbed-down, bench, sanitize, fuzz,
+# format, clean.
 
 BUILD      ?= build
 BUILD_TYPE ?= RelWithDebInfo
@@ -16,7 +16,7 @@ DEB_PACKAGES := build-essential cmake ninja-build pkg-config ccache git \
   libsqlite3-dev sqlite3 libfmt-dev catch2 libcli11-dev libsodium-dev libssl-dev \
   libspdlog-dev libcpp-httplib-dev
 
-.PHONY: all deps build test test-unit testbed-up testbed-down demo bench sanitize fuzz format clean
+.PHONY: all deps build test test-unit test-long testbed-up testbed-down demo bench sanitize fuzz format clean
 
 all: build
 
@@ -45,7 +45,12 @@ test: deps $(BUILD)/build.ninja
 
 # Unit and fake-backed tests only (no OpenStack test bed needed).
 test-unit: build
-	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) -LE openstack
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) -LE 'openstack|long'
+
+# The long tests (label `long`: the full crash matrix, docs/reliability.md) against the
+# test bed, which must be up (make testbed-up). About an hour; not part of `make test`.
+test-long: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) -L long
 
 testbed-up:
 	OSTB_CINDER=1 bash tests/testbed/openstack/up.sh
@@ -67,7 +72,7 @@ bench: build
 sanitize: deps
 	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCAPSTAN_SANITIZE=ON
 	cmake --build build-asan -j $(JOBS)
-	ctest --test-dir build-asan --output-on-failure -j $(JOBS)
+	ctest --test-dir build-asan --output-on-failure -j $(JOBS) -LE long
 
 # libFuzzer (clang-14 from Debian): builds the tests/fuzz targets with ASan+UBSan in
 # $(FUZZ_BUILD) and runs each for FUZZ_SECONDS. `make test` replays their corpora.
