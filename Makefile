@@ -14,7 +14,7 @@ CAPSTAN    := $(BUILD)/capstan
 DEB_PACKAGES := build-essential cmake ninja-build pkg-config ccache git \
   libboost-graph-dev libyaml-cpp-dev nlohmann-json3-dev libcurl4-openssl-dev \
   libsqlite3-dev sqlite3 libfmt-dev catch2 libcli11-dev libsodium-dev libssl-dev \
-  libspdlog-dev libcpp-httplib-dev
+  libspdlog-dev libcpp-httplib-dev openssh-client openssh-server
 
 .PHONY: all deps build test test-unit test-long testbed-up testbed-down demo bench sanitize fuzz format clean
 
