@@ -13,7 +13,7 @@ Result<HostSpec> ParseHostSpec(const Value& v, const std::string& key) {
   using R = Result<HostSpec>;
   if (!v.is_object()) {
     return R::Fail(key + " must be a host connection map",
-                   "Use the `connection` of a host.node, e.g. ${host.node.mgmt.connection}, or "
+                   "Use the `connection` of a host.node, e.g. ${<node name>.connection}, or "
                    "{type: local}.");
   }
   HostSpec s;
