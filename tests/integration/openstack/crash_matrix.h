@@ -184,6 +184,7 @@ inline Figures Run(const std::vector<Target>& targets, const std::string& stack_
 
   clitest::RunResult first = run({"apply", "--auto-approve"});
   INFO(first.all());
+  if (first.exit_code != 0) run({"destroy", "--auto-approve"});  // leave the test bed clean
   REQUIRE(first.exit_code == 0);
   REQUIRE(counter.Count() == Expected());
 

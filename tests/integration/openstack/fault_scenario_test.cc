@@ -70,8 +70,8 @@ TEST_CASE("openstack-mgmt through the fault proxy converges without duplicates o
   int seed = 20261124;
   if (const char* s = std::getenv("CAPSTAN_FAULT_SEED"); s && *s) seed = std::atoi(s);
   faults::FaultProxy proxy(box.Path("proxy"), seed, kFaults);
-  box.Write("proxy-clouds.yaml", faults::DemoCloudsYaml("ostb-demo", proxy.AuthUrl()));
-  box.SetEnv("OS_CLIENT_CONFIG_FILE", box.Path("proxy-clouds.yaml"));
+  box.Write("proxy/clouds.yaml", faults::DemoCloudsYaml("ostb-demo", proxy.AuthUrl()));
+  box.SetEnv("OS_CLIENT_CONFIG_FILE", box.Path("proxy/clouds.yaml"));
 
   std::string transcript;
   auto note = [&](const std::string& what, const RunResult& r) {
