@@ -6,6 +6,8 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -288,6 +290,38 @@ TEST_CASE("A 10,000-job DAG runs every job exactly once, after its predecessors"
   int wrong_counts = 0;
   for (int i = 0; i < n; ++i) wrong_counts += runs[i].load() == 1 ? 0 : 1;
   CHECK(wrong_counts == 0);
+}
+
+TEST_CASE("A whole wide level runs at once and the scheduler may go away right after Run") {
+  // Workers are detached and create one another; every middle job waits until all of them
+  // run, so this only finishes if as many workers as the level is wide were created.
+  // The deadline only keeps a broken scheduler from hanging the suite.
+  const int width = 200;
+  for (int round = 0; round < 5; ++round) {
+    std::vector<Job> jobs = MakeJobs(width + 2);  // 0 = root, 1..width, width+1 = sink
+    for (int i = 1; i <= width; ++i) jobs[i].after = {0};
+    for (int i = 1; i <= width; ++i) jobs[width + 1].after.push_back(i);
+    std::mutex mu;
+    std::condition_variable cv;
+    int running = 0;
+    bool all_met = true;
+    SchedulerOptions opts;
+    opts.parallelism = width;
+    auto sched = std::make_unique<Scheduler>(opts);
+    ScheduleResult result = sched->Run(jobs, [&](const Job& j) {
+      if (j.id == 0 || j.id == width + 1) return true;
+      std::unique_lock<std::mutex> lock(mu);
+      ++running;
+      cv.notify_all();
+      if (!cv.wait_for(lock, std::chrono::seconds(60), [&] { return running >= width; }))
+        all_met = false;
+      return true;
+    });
+    sched.reset();  // idle workers may still be exiting: they must not need it
+    REQUIRE(result.AllSucceeded());
+    CHECK(all_met);
+    CHECK(result.max_concurrency_seen == width);
+  }
 }
 
 TEST_CASE("Outcome names are stable strings") {
