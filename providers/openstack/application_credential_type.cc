@@ -92,16 +92,18 @@ class ApplicationCredentialType : public ResourceType {
     ApiCall call = ApiCall::Post("identity", *base,
                                  {{"application_credential", AppCredCreateBody(ctx, props)}});
     Result<Value> created = Value();
-    // Up to three POSTs: a credential made by a POST whose answer was lost is as useless
-    // as one left by a crash (the secret was only in that answer), so it is deleted the
-    // same way before the next try.
-    for (int attempt = 0;; ++attempt) {
-      Status cleared = DeleteLeftOver(ctx, *base, name);
-      if (cleared.HasErrors()) return cleared;
-      created = session_.Json(call, ctx.cancel);
-      if (created.ok()) break;
-      if (attempt >= 2 || !OutcomeUnknown(created.diags())) return created.diags();
-      ctx.Progress("the answer to POST application_credentials was lost; looking for it");
+    // One POST. A credential made by a POST whose answer was lost is as useless as one
+    // left by a crash (the secret was only in that answer): it is deleted, and the error
+    // stands (a second POST could race a slow first one); the next run makes it again.
+    Status cleared = DeleteLeftOver(ctx, *base, name);
+    if (cleared.HasErrors()) return cleared;
+    created = session_.Json(call, ctx.cancel);
+    if (!created.ok()) {
+      if (OutcomeUnknown(created.diags())) {
+        ctx.Progress("the answer to POST application_credentials was lost; removing what it made");
+        (void)DeleteLeftOver(ctx, *base, name);
+      }
+      return created.diags();
     }
     Value object = created->value("application_credential", Value::object());
     if (StrAt(object, "id").empty() || StrAt(object, "secret").empty()) {

@@ -122,16 +122,16 @@ class KeypairType : public ResourceType {
     call.microversion = kNovaMicroversion;
     Value prior = {{"public_key", body["public_key"]}};
     if (generated) prior["private_key"] = generated->private_key;
-    // Up to three POSTs. When an answer was lost, the keypair may exist: with the public
-    // key just sent it is ours (and the private key is still here), so it is kept.
-    for (int attempt = 0;; ++attempt) {
+    // One POST. When its answer was lost, the keypair may exist: with the public key just
+    // sent it is ours (and the private key is still here), so it is kept.
+    {
       auto created = session_.Json(call, ctx.cancel);
       if (created.ok()) return ToState(created->value("keypair", Value::object()), prior);
-      if (attempt >= 2 || !OutcomeUnknown(created.diags())) return created.diags();
+      if (!OutcomeUnknown(created.diags())) return created.diags();
       ctx.Progress("the answer to POST /os-keypairs was lost; looking for keypair " + name);
       auto made = Fetch(ctx, name);
       if (!made.ok()) return made.diags();
-      if (made->is_null()) continue;
+      if (made->is_null()) return created.diags();
       if (NormalizePublicKey(Str(*made, "public_key")) ==
           NormalizePublicKey(body["public_key"].get<std::string>())) {
         return ToState(*made, prior);

@@ -221,8 +221,10 @@ Result<ObjectState> NeutronType::Create(const CallContext& ctx, const Value& pro
   if (!body.ok()) return body.diags();
   (*body)["description"] = MarkDescription(ctx, Str(props, "description"));
   Value object;
-  // Up to three POSTs: one whose answer was lost may still have made the object, so the
-  // object carrying this address's marks is looked for before each.
+  // One POST. When its answer is lost the object may exist (or still be in the making), so
+  // it is looked for once more by its marks; never POSTed twice (a slow cloud would make
+  // two). Not found: the error stands and the next run adopts it.
+  Diagnostics lost;
   for (int attempt = 0;; ++attempt) {
     // Adopt what an interrupted run (or a lost answer) already made for this address.
     auto candidates = session_.List(ApiCall::Get("network", Path() + "?" + AdoptQuery(ctx, props)),
@@ -238,13 +240,15 @@ Result<ObjectState> NeutronType::Create(const CallContext& ctx, const Value& pro
       ObjectState found{Str(c, "id"), ToAttributes(ctx, c)};
       return Update(ctx, found, props);
     }
+    if (attempt > 0) return lost;
     auto created =
         session_.Json(ApiCall::Post("network", Path(), {{kind_.singular, *body}}), ctx.cancel);
     if (created.ok()) {
       object = created->value(kind_.singular, Value::object());
       break;
     }
-    if (attempt >= 2 || !OutcomeUnknown(created.diags())) return created.diags();
+    if (!OutcomeUnknown(created.diags())) return created.diags();
+    lost = created.diags();
     ctx.Progress("the answer to POST " + Path() + " was lost; looking for the " + kind_.singular);
   }
   std::string id = Str(object, "id");

@@ -128,17 +128,20 @@ class ServerType : public ResourceType {
                                  ServerBootBody(ctx, props, Str(*flavor, "id"), Str(*image, "id")));
     call.microversion = kNovaMicroversion;
     Result<Value> created = Value();
-    // Up to three boots: one whose answer was lost may have booted the server, so the
-    // server carrying this address's marks is looked for before each.
+    // One POST; when its answer is lost, one more look by the marks (never a second POST:
+    // a slow cloud may still be making the first). Not found: the next run adopts it.
+    Diagnostics lost;
     for (int attempt = 0;; ++attempt) {
       auto adopted = Adopt(ctx, props, carry);
       if (!adopted.ok() || adopted->has_value()) {
         if (!adopted.ok()) return adopted.diags();
         return std::move(**adopted);
       }
+      if (attempt > 0) return lost;
       created = session_.Json(call, ctx.cancel);
       if (created.ok()) break;
-      if (attempt >= 2 || !OutcomeUnknown(created.diags())) return created.diags();
+      if (!OutcomeUnknown(created.diags())) return created.diags();
+      lost = created.diags();
       ctx.Progress("the answer to POST /servers was lost; looking for the server");
     }
     std::string id = Str(created->value("server", Value::object()), "id");

@@ -76,7 +76,9 @@ class ServerGroupType : public ResourceType {
     ApiCall call = ApiCall::Post("compute", "/os-server-groups",
                                  {{"server_group", {{"name", name}, {"policy", policy}}}});
     call.microversion = kNovaMicroversion;
-    // Up to three POSTs; a group made by one whose answer was lost is adopted by content.
+    // One POST; a group made by one whose answer was lost is adopted by content on one
+    // more look (never a second POST).
+    Diagnostics lost;
     for (int attempt = 0;; ++attempt) {
       ApiCall list = ApiCall::Get("compute", "/os-server-groups");
       list.microversion = kNovaMicroversion;
@@ -88,9 +90,11 @@ class ServerGroupType : public ResourceType {
         ctx.Progress("adopting server group " + Str(g, "id") + " (same name and policy)");
         return ToState(g);
       }
+      if (attempt > 0) return lost;
       auto created = session_.Json(call, ctx.cancel);
       if (created.ok()) return ToState(created->value("server_group", Value::object()));
-      if (attempt >= 2 || !OutcomeUnknown(created.diags())) return created.diags();
+      if (!OutcomeUnknown(created.diags())) return created.diags();
+      lost = created.diags();
       ctx.Progress("the answer to POST /os-server-groups was lost; looking for the group");
     }
   }

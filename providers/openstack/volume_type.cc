@@ -77,17 +77,20 @@ class VolumeType : public ResourceType {
     ApiCall call =
         ApiCall::Post("volumev3", "/volumes", {{"volume", VolumeCreateBody(props, ctx)}});
     Result<Value> created = Value();
-    // Up to three POSTs: one whose answer was lost may have made the volume, so the volume
-    // carrying this address's marks is looked for before each.
+    // One POST; when its answer is lost, one more look by the marks (never a second POST:
+    // a slow cloud may still be making the first). Not found: the next run adopts it.
+    Diagnostics lost;
     for (int attempt = 0;; ++attempt) {
       auto adopted = Adopt(ctx, props);
       if (!adopted.ok() || adopted->has_value()) {
         if (!adopted.ok()) return adopted.diags();
         return std::move(**adopted);
       }
+      if (attempt > 0) return lost;
       created = session_.Json(call, ctx.cancel);
       if (created.ok()) break;
-      if (attempt >= 2 || !OutcomeUnknown(created.diags())) return created.diags();
+      if (!OutcomeUnknown(created.diags())) return created.diags();
+      lost = created.diags();
       ctx.Progress("the answer to POST /volumes was lost; looking for the volume");
     }
     std::string id = StrAt(created->value("volume", Value::object()), "id");
