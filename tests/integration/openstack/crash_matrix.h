@@ -66,19 +66,7 @@ inline const std::vector<std::string>& Points() {
   return p;
 }
 
-inline const std::map<std::string, int>& Expected() {
-  static const std::map<std::string, int> e = {{"application_credential", 1},
-                                               {"floating_ip", 1},
-                                               {"keypair", 1},
-                                               {"network", 1},
-                                               {"port", 1},
-                                               {"router", 1},
-                                               {"security_group", 3},
-                                               {"security_group_rule", 4},
-                                               {"server", 1},
-                                               {"subnet", 1}};
-  return e;
-}
+inline const std::map<std::string, int>& Expected() { return scenario::MgmtExpected(); }
 
 /// count_owned.py --serve for one stack: a line of kinds in, a JSON object out.
 class OwnedCounter {

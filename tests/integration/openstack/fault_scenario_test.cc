@@ -19,16 +19,7 @@ namespace {
 using clitest::RunResult;
 using clitest::Sandbox;
 
-const std::map<std::string, int> kExpected = {{"application_credential", 1},
-                                              {"floating_ip", 1},
-                                              {"keypair", 1},
-                                              {"network", 1},
-                                              {"port", 1},
-                                              {"router", 1},
-                                              {"security_group", 3},
-                                              {"security_group_rule", 4},
-                                              {"server", 1},
-                                              {"subnet", 1}};
+const std::map<std::string, int>& kExpected = scenario::MgmtExpected();
 
 /// 17 % of requests get a fault; 13 % are failures (the rest are delays).
 constexpr const char* kFaults =

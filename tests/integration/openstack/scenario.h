@@ -127,6 +127,21 @@ inline std::map<std::string, int> CountOwned(const std::string& stack, const std
   return n;
 }
 
+/// What examples/openstack-mgmt owns once applied, per kind as CountOwned counts it.
+inline const std::map<std::string, int>& MgmtExpected() {
+  static const std::map<std::string, int> e = {{"application_credential", 1},
+                                               {"floating_ip", 1},
+                                               {"keypair", 1},
+                                               {"network", 1},
+                                               {"port", 1},
+                                               {"router", 1},
+                                               {"security_group", 3},
+                                               {"security_group_rule", 4},
+                                               {"server", 1},
+                                               {"subnet", 1}};
+  return e;
+}
+
 /// "network=1 subnet=1 ..." for failure messages.
 inline std::string Describe(const std::map<std::string, int>& counts) {
   std::string s;
