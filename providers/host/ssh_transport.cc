@@ -83,21 +83,7 @@ class SshTransport : public Transport {
     for (const char* a : {"-o", "ControlMaster=no", "-T"}) p.argv.push_back(a);
     p.argv.push_back(c_.address);
     p.argv.push_back(remote);
-    p.stdin_data = cmd.stdin_data;
-    p.cancel = opts.cancel;
-    if (opts.on_line) {
-      p.on_stdout_line = [&opts](const std::string& l) { opts.on_line(l, false); };
-      p.on_stderr_line = [&opts](const std::string& l) { opts.on_line(l, true); };
-    }
-    auto res = RunProcess(p);
-    if (!res) return res.diags();
-    CommandResult r;
-    r.exit_code = res->exit_code;
-    r.cancelled = res->cancelled;
-    r.out = std::move(res->out);
-    r.err = std::move(res->err);
-    r.how = res->Describe();
-    return r;
+    return RunProcessFor(std::move(p), cmd, opts);
   }
 
   Status Upload(const std::string& path, std::string_view content, int mode) override {

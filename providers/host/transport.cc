@@ -26,6 +26,24 @@ std::string ShellQuote(std::string_view s) {
   return q + "'";
 }
 
+Result<CommandResult> RunProcessFor(ProcessOptions p, const Command& cmd, const RunOptions& opts) {
+  p.stdin_data = cmd.stdin_data;
+  p.cancel = opts.cancel;
+  if (opts.on_line) {
+    p.on_stdout_line = [&opts](const std::string& l) { opts.on_line(l, false); };
+    p.on_stderr_line = [&opts](const std::string& l) { opts.on_line(l, true); };
+  }
+  auto res = RunProcess(p);
+  if (!res) return res.diags();
+  CommandResult r;
+  r.exit_code = res->exit_code;
+  r.cancelled = res->cancelled;
+  r.out = std::move(res->out);
+  r.err = std::move(res->err);
+  r.how = res->Describe();
+  return r;
+}
+
 Result<CommandResult> RunChecked(Transport& t, const Command& cmd, const RunOptions& opts,
                                  const std::string& what) {
   auto ran = t.Run(cmd, opts);
@@ -110,21 +128,7 @@ class LocalTransport : public Transport {
       }
       p.argv[0] = found;
     }
-    p.stdin_data = cmd.stdin_data;
-    p.cancel = opts.cancel;
-    if (opts.on_line) {
-      p.on_stdout_line = [&opts](const std::string& l) { opts.on_line(l, false); };
-      p.on_stderr_line = [&opts](const std::string& l) { opts.on_line(l, true); };
-    }
-    auto res = RunProcess(p);
-    if (!res) return res.diags();
-    CommandResult r;
-    r.exit_code = res->exit_code;
-    r.cancelled = res->cancelled;
-    r.out = std::move(res->out);
-    r.err = std::move(res->err);
-    r.how = res->Describe();
-    return r;
+    return RunProcessFor(std::move(p), cmd, opts);
   }
 
   Status Upload(const std::string& path, std::string_view content, int mode) override {

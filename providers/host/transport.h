@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "engine/result.h"
+#include "providers/subprocess.h"
 
 namespace capstan::host {
 
@@ -87,6 +88,10 @@ class Transport {
 /// empty); exit 127 adds a hint that the program is missing on the host.
 Result<CommandResult> RunChecked(Transport& t, const Command& cmd, const RunOptions& opts,
                                  const std::string& what);
+
+/// Runs the process `p` (its argv already built by a Transport) with `cmd`'s stdin and
+/// `opts`' cancel flag and line callbacks: the part every Transport::Run shares.
+Result<CommandResult> RunProcessFor(ProcessOptions p, const Command& cmd, const RunOptions& opts);
 
 /// Uploads a local file keeping its permission bits.
 Status UploadFile(Transport& t, const std::string& local_path, const std::string& remote_path);
