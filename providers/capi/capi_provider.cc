@@ -3,10 +3,12 @@
 
 #include <map>
 
+#include "providers/type_map_provider.h"
+
 namespace capstan {
 namespace {
 
-class CapiProvider : public Provider {
+class CapiProvider : public TypeMapProvider {
  public:
   CapiProvider() { types_["capi.cluster"] = capi::NewClusterType(); }
 
@@ -21,21 +23,7 @@ class CapiProvider : public Provider {
     return st;
   }
 
-  std::vector<std::string> TypeNames() const override {
-    std::vector<std::string> names;
-    for (const auto& [n, t] : types_) names.push_back(n);
-    return names;
-  }
-
-  ResourceType* Type(std::string_view type) override {
-    auto it = types_.find(std::string(type));
-    return it == types_.end() ? nullptr : it->second.get();
-  }
-
   int MaxConcurrency() const override { return 4; }
-
- private:
-  std::map<std::string, std::unique_ptr<ResourceType>> types_;
 };
 
 }  // namespace

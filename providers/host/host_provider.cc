@@ -4,11 +4,12 @@
 #include <map>
 
 #include "providers/host/connection.h"
+#include "providers/type_map_provider.h"
 
 namespace capstan {
 namespace {
 
-class HostProvider : public Provider {
+class HostProvider : public TypeMapProvider {
  public:
   explicit HostProvider(std::string name) : name_(std::move(name)), pool_(host::AcquirePool()) {
     types_["host.node"] = host::NewNodeType();
@@ -28,21 +29,9 @@ class HostProvider : public Provider {
     return st;
   }
 
-  std::vector<std::string> TypeNames() const override {
-    std::vector<std::string> names;
-    for (const auto& [n, t] : types_) names.push_back(n);
-    return names;
-  }
-
-  ResourceType* Type(std::string_view type) override {
-    auto it = types_.find(std::string(type));
-    return it == types_.end() ? nullptr : it->second.get();
-  }
-
  private:
   std::string name_;
   std::shared_ptr<host::Pool> pool_;
-  std::map<std::string, std::unique_ptr<ResourceType>> types_;
 };
 
 }  // namespace

@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <map>
 
+#include "providers/type_map_provider.h"
+
 namespace capstan {
 namespace kube {
 
@@ -45,7 +47,7 @@ Result<Client*> Session::Get() {
 
 namespace {
 
-class KubernetesProvider : public Provider {
+class KubernetesProvider : public TypeMapProvider {
  public:
   KubernetesProvider() { types_["k8s.manifest"] = kube::NewManifestType(session_); }
 
@@ -76,22 +78,10 @@ class KubernetesProvider : public Provider {
     return st;
   }
 
-  std::vector<std::string> TypeNames() const override {
-    std::vector<std::string> names;
-    for (const auto& [n, t] : types_) names.push_back(n);
-    return names;
-  }
-
-  ResourceType* Type(std::string_view type) override {
-    auto it = types_.find(std::string(type));
-    return it == types_.end() ? nullptr : it->second.get();
-  }
-
   int MaxConcurrency() const override { return 8; }
 
  private:
   kube::Session session_;
-  std::map<std::string, std::unique_ptr<ResourceType>> types_;
 };
 
 }  // namespace

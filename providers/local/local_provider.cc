@@ -4,10 +4,12 @@
 #include <map>
 #include <string>
 
+#include "providers/type_map_provider.h"
+
 namespace capstan {
 namespace {
 
-class LocalProvider : public Provider {
+class LocalProvider : public TypeMapProvider {
  public:
   LocalProvider() {
     types_["local.command"] = NewLocalCommandType();
@@ -24,20 +26,6 @@ class LocalProvider : public Provider {
     }
     return st;
   }
-
-  std::vector<std::string> TypeNames() const override {
-    std::vector<std::string> names;
-    for (const auto& [n, t] : types_) names.push_back(n);
-    return names;
-  }
-
-  ResourceType* Type(std::string_view type) override {
-    auto it = types_.find(std::string(type));
-    return it == types_.end() ? nullptr : it->second.get();
-  }
-
- private:
-  std::map<std::string, std::unique_ptr<ResourceType>> types_;
 };
 
 }  // namespace
