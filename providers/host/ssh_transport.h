@@ -39,4 +39,8 @@ struct SshConfig {
 
 std::unique_ptr<Transport> NewSshTransport(SshConfig config);
 
+/// A free TCP port on 127.0.0.1 (bound, read back, released): the local end of a port
+/// forward, and the port test fixtures start their servers on. 0 when none can be had.
+int FreeLocalPort();
+
 }  // namespace capstan::host

@@ -24,27 +24,13 @@
 #include <thread>
 #include <vector>
 
+#include "providers/host/ssh_transport.h"
 #include "tests/fakes/kube_fake.h"
 #include "tests/providers/temp_dir.h"
 
 namespace capstan::testing {
 
 inline bool HaveSshd() { return access("/usr/sbin/sshd", X_OK) == 0; }
-
-inline int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
-    port = ntohs(a.sin_port);
-  }
-  close(fd);
-  return port;
-}
 
 inline bool PortAnswers(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -60,7 +46,7 @@ inline bool PortAnswers(int port) {
 class SshdFixture {
  public:
   SshdFixture() {
-    port_ = FreePort();
+    port_ = host::FreeLocalPort();
     user_ = getpwuid(getuid())->pw_name;
     std::string d = ShellQuote(dir_.path());
     RunShell("ssh-keygen -q -t ed25519 -N '' -C capstan-test -f " + d + "/client_key");
