@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 namespace capstan {
 namespace {
 
@@ -178,7 +180,8 @@ class Lexer {
           break;
         }
         default:
-          return Error(pos_ - 2, std::string("invalid escape \\") + e + " in string");
+          // fmt, not operator+: GCC 12 -O2 reports a false -Warray-bounds on the latter.
+          return Error(pos_ - 2, fmt::format("invalid escape \\{} in string", e));
       }
     }
     if (pos_ >= s_.size()) return Error(t.offset, "unterminated string");

@@ -308,7 +308,10 @@ Result<HttpResponse> HttpClient::Send(const HttpRequest& request, const std::ato
       if (!retriable || attempt >= max_retries) {
         std::string detail = a.error;
         if (attempts > 1) detail += "\nGave up after " + std::to_string(attempts) + " attempts.";
-        if (a.sent && !repeatable) detail += std::string("\n") + kOutcomeUnknown;
+        if (a.sent && !repeatable) {
+          detail += '\n';  // not "\n" + ...: GCC 12 warns falsely (-Warray-bounds)
+          detail += kOutcomeUnknown;
+        }
         return fail(label + ": " + curl_easy_strerror(a.code), detail);
       }
     } else {
