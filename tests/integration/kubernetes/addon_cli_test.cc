@@ -56,8 +56,9 @@ bool Exists(const KubeFake& fake, const std::string& what) {
 
 }  // namespace
 
-TEST_CASE("k8s.addon: occm, cinder-csi, calico and metrics-server; CNI switch; removal; destroy",
-          "[kube]") {
+TEST_CASE(
+    "k8s.addon: occm, cinder-csi, calico, metrics-server, then CNI switch, removal and destroy",
+    "[kube]") {
   if (KubectlPath().empty()) {
     WARN("no kubectl on this machine; skipped");
     return;
