@@ -28,14 +28,10 @@ Result<Client*> Session::Get() {
     // Like kubectl, the first file of a KUBECONFIG list.
     source = source.substr(0, source.find(':'));
   }
-  Result<Connection> conn = source.find('\n') != std::string::npos
-                                ? ParseKubeconfig(source, "", context_)
-                                : LoadKubeconfig(source, context_);
+  Result<Connection> conn = LoadKubeconfigSource(source, context_);
   if (!conn.ok()) {
     for (const auto& item : conn.diags().items()) {
-      std::string summary = item.summary;
-      if (source.find('\n') != std::string::npos) summary = "inline kubeconfig: " + summary;
-      error_.Error("providers.kubernetes: " + summary, item.detail);
+      error_.Error("providers.kubernetes: " + item.summary, item.detail);
     }
     return error_;
   }
@@ -49,7 +45,10 @@ namespace {
 
 class KubernetesProvider : public TypeMapProvider {
  public:
-  KubernetesProvider() { types_["k8s.manifest"] = kube::NewManifestType(session_); }
+  KubernetesProvider() {
+    types_["k8s.manifest"] = kube::NewManifestType(session_);
+    types_["k8s.addon"] = kube::NewAddonType(session_);
+  }
 
   std::string name() const override { return "kubernetes"; }
 

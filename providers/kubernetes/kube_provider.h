@@ -4,8 +4,8 @@
 /// content inline (sensitive; e.g. the output of a cluster resource); default
 /// $KUBECONFIG, else ~/.kube/config — and `context` (default: current-context). Like the
 /// openstack provider, Configure never touches the network and a kubeconfig that cannot
-/// be loaded is reported on the first call that needs it. Types: `k8s.manifest`
-/// (docs/providers/kubernetes.md).
+/// be loaded is reported on the first call that needs it. Types: `k8s.manifest` and
+/// `k8s.addon` (docs/providers/kubernetes.md).
 #pragma once
 
 #include <memory>
@@ -37,6 +37,10 @@ class Session {
 };
 
 std::unique_ptr<ResourceType> NewManifestType(Session& session);
+/// k8s.addon (addon_type.cc); `session` is the connection when the resource names none.
+std::unique_ptr<ResourceType> NewAddonType(Session& session);
+/// The schema of k8s.addon (addon_schema.cc).
+ResourceSchema AddonSchema();
 
 }  // namespace kube
 }  // namespace capstan

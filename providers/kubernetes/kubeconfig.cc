@@ -185,4 +185,16 @@ Result<Connection> LoadKubeconfig(const std::string& path, const std::string& co
   return conn;
 }
 
+Result<Connection> LoadKubeconfigSource(const std::string& source, const std::string& context) {
+  if (source.find('\n') == std::string::npos) return LoadKubeconfig(source, context);
+  auto conn = ParseKubeconfig(source, "", context);
+  if (conn.ok()) return conn;
+  Diagnostics d;
+  for (auto item : conn.diags().items()) {
+    item.summary = "inline kubeconfig: " + item.summary;
+    d.Add(item);
+  }
+  return d;
+}
+
 }  // namespace capstan::kube

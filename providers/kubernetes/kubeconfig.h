@@ -34,6 +34,10 @@ Result<Connection> ParseKubeconfig(const std::string& text, const std::string& b
 /// Reads and parses the kubeconfig file at `path` (~ expanded).
 Result<Connection> LoadKubeconfig(const std::string& path, const std::string& context = "");
 
+/// A kubeconfig given as text (anything containing a newline, e.g. the output of the
+/// resource that made the cluster) or as a path; errors on text say "inline kubeconfig".
+Result<Connection> LoadKubeconfigSource(const std::string& source, const std::string& context = "");
+
 /// Standard base64 (whitespace ignored); nullopt-like failure as an error Result.
 Result<std::string> DecodeBase64(const std::string& text);
 

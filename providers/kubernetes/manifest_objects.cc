@@ -92,6 +92,16 @@ void Project(Value& desired, const Value* live, bool top, bool in_metadata) {
         it = desired.erase(it);
         continue;
       }
+    } else if (d.is_array() && l != nullptr && l->is_array() && d.size() == l->size()) {
+      // Same length: element by element, so fields the server defaults inside list items
+      // (a container's imagePullPolicy) are not drift. Another length is.
+      for (size_t i = 0; i < d.size(); ++i) {
+        if (d[i].is_object() && (*l)[i].is_object()) {
+          Project(d[i], &(*l)[i], false, false);
+        } else {
+          d[i] = (*l)[i];
+        }
+      }
     } else if (l == nullptr) {
       it = desired.erase(it);
       continue;

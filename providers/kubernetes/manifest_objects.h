@@ -8,8 +8,9 @@
 ///    what is compared is what is stored;
 ///  - Namespaces are applied first and deleted last;
 ///  - drift looks only at the fields capstan applied: the live object is projected onto
-///    the leaves of the applied one (lists count as one leaf), so fields that
-///    controllers or defaulting add are never drift.
+///    the leaves of the applied one (a list of the same length element by element,
+///    another length as one changed leaf), so fields that controllers or defaulting add —
+///    also inside list items such as containers — are never drift.
 #pragma once
 
 #include <string>
@@ -42,7 +43,8 @@ std::vector<size_t> ApplyOrder(const std::vector<Value>& objs);
 std::vector<size_t> DeleteOrder(const std::vector<Value>& refs);
 
 /// `desired` with every leaf replaced by the value at the same path in `live` (the leaf
-/// removed when `live` lacks it). apiVersion, kind, metadata.name and
+/// removed when `live` lacks it; lists of equal length projected per element, otherwise
+/// replaced whole). apiVersion, kind, metadata.name and
 /// metadata.namespace are kept from `desired`. Equal to `desired` when nothing capstan
 /// manages has drifted.
 Value ProjectLive(const Value& desired, const Value& live);

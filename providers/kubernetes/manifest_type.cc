@@ -6,13 +6,13 @@
 /// gone, and drift is judged only on the fields capstan applied (manifest_objects.h), so
 /// what controllers add is never drift. Create is resumable by construction: server-side
 /// apply by name adopts an object a crashed run already created.
-#include <algorithm>
 #include <chrono>
 
 #include "engine/hash.h"
 #include "providers/attr_builder.h"
 #include "providers/kubernetes/kube_provider.h"
 #include "providers/kubernetes/manifest_objects.h"
+#include "providers/kubernetes/object_set.h"
 
 namespace capstan::kube {
 namespace {
@@ -55,32 +55,13 @@ bool IsSet(const Value& props, const char* key) {
 }
 
 std::chrono::milliseconds Timeout(const Value& attrs) {
-  const Value& t = attrs.value("wait_timeout", Value());
-  double s = t.is_number() ? t.get<double>() : kDefaultTimeoutSeconds;
-  return std::chrono::milliseconds(static_cast<int64_t>(s * 1000));
+  return WaitTimeout(attrs, kDefaultTimeoutSeconds);
 }
 
 std::string IdOf(const std::vector<ObjectRef>& refs) {
   std::string all;
   for (const auto& r : refs) all += r.ToString() + "\n";
   return "manifest-" + Sha256Hex(all).substr(0, 16);
-}
-
-std::vector<ObjectRef> TrackedRefs(const Value& attrs) {
-  std::vector<ObjectRef> refs;
-  const Value& objs = attrs.value("objects", Value());
-  if (!objs.is_array()) return refs;
-  for (const Value& o : objs) refs.push_back(ObjectRef::FromValue(o));
-  return refs;
-}
-
-Diagnostics Prefixed(const Diagnostics& d, const std::string& prefix) {
-  Diagnostics out;
-  for (auto item : d.items()) {
-    item.summary = prefix + item.summary;
-    out.Add(item);
-  }
-  return out;
 }
 
 class ManifestType : public ResourceType {
@@ -134,34 +115,20 @@ class ManifestType : public ResourceType {
     if (!client.ok()) return client.diags();
     auto desired = DesiredObjects(prior.attributes);
     if (!desired.ok()) return desired.diags();
-    std::vector<Value> projected, found_refs;
-    bool in_sync = true;
-    for (const Value& obj : *desired) {
-      auto ref = (*client)->RefOf(obj, "default", ctx.cancel);
-      if (!ref.ok()) return ref.diags();
-      auto live = (*client)->Get(*ref, ctx.cancel);
-      if (!live.ok()) return live.diags();
-      if (!live->has_value()) {
-        in_sync = false;
-        continue;
-      }
-      Value p = ProjectLive(obj, **live);
-      if (p != obj) in_sync = false;
-      projected.push_back(std::move(p));
-      found_refs.push_back(ref->ToValue());
-    }
-    if (found_refs.empty() && !desired->empty()) return R(std::optional<ObjectState>());
+    auto live = ReadObjectSet(**client, *desired, ctx);
+    if (!live.ok()) return live.diags();
+    if (live->found.empty() && !desired->empty()) return R(std::optional<ObjectState>());
     ObjectState now;
     now.id = prior.id;
     now.attributes = prior.attributes;
-    now.attributes["objects"] = found_refs;
-    if (!in_sync) {
+    now.attributes["objects"] = RefsValue(live->found);
+    if (!live->in_sync) {
       // Show the managed fields as the cluster has them: the plan then re-applies the
       // manifest, and the drift report says what changed.
       if (IsSet(prior.attributes, "content")) {
-        now.attributes["content"] = DumpYamlDocuments(projected);
+        now.attributes["content"] = DumpYamlDocuments(live->projected);
       } else {
-        now.attributes["manifests"] = projected;
+        now.attributes["manifests"] = live->projected;
       }
     }
     return R(std::optional<ObjectState>(std::move(now)));
@@ -190,33 +157,14 @@ class ManifestType : public ResourceType {
     if (refs.empty()) {
       auto desired = DesiredObjects(prior.attributes);
       if (!desired.ok()) return desired.diags();
-      for (const Value& obj : *desired) {
-        auto ref = (*client)->RefOf(obj, "default", ctx.cancel);
-        if (!ref.ok()) return ref.diags();
-        refs.push_back(*ref);
-      }
+      auto resolved = ResolveRefs(**client, *desired, ctx.cancel);
+      if (!resolved.ok()) return resolved.diags();
+      refs = *resolved;
     }
-    return DeleteRefs(ctx, **client, refs, Timeout(prior.attributes));
+    return DeleteObjectSet(**client, refs, Timeout(prior.attributes), ctx);
   }
 
  private:
-  Status DeleteRefs(const CallContext& ctx, Client& client, const std::vector<ObjectRef>& refs,
-                    std::chrono::milliseconds timeout) {
-    std::vector<Value> as_values;
-    for (const auto& r : refs) as_values.push_back(r.ToValue());
-    std::vector<size_t> order = DeleteOrder(as_values);
-    for (size_t i : order) {
-      ctx.Progress("deleting " + refs[i].kind + " " + refs[i].name);
-      Status st = client.Delete(refs[i], "Background", ctx.cancel);
-      if (st.HasErrors()) return st;
-    }
-    for (size_t i : order) {
-      Status st = client.WaitGone(refs[i], timeout, ctx);
-      if (st.HasErrors()) return st;
-    }
-    return {};
-  }
-
   Result<ObjectState> ApplyAll(const CallContext& ctx, const Value& raw_props,
                                const std::vector<ObjectRef>& previous) {
     Value props = ApplyDefaults(schema_, raw_props);
@@ -226,25 +174,9 @@ class ManifestType : public ResourceType {
     if (!client.ok()) return client.diags();
     auto desired = DesiredObjects(props);
     if (!desired.ok()) return desired.diags();
-    std::vector<ObjectRef> refs(desired->size());
-    for (size_t i = 0; i < desired->size(); ++i) {
-      auto ref = (*client)->RefOf((*desired)[i], "default", ctx.cancel);
-      if (!ref.ok()) return ref.diags();
-      refs[i] = *ref;
-    }
-    for (size_t i : ApplyOrder(*desired)) {
-      ctx.Progress("applying " + refs[i].kind + " " + refs[i].name);
-      auto applied = (*client)->Apply((*desired)[i], "capstan", false, ctx.cancel);
-      if (!applied.ok()) return applied.diags();
-    }
-    std::vector<ObjectRef> removed;
-    for (const auto& old : previous) {
-      if (std::find(refs.begin(), refs.end(), old) == refs.end()) removed.push_back(old);
-    }
-    if (!removed.empty()) {
-      Status st = DeleteRefs(ctx, **client, removed, Timeout(props));
-      if (st.HasErrors()) return Prefixed(st, "removing objects that left the manifest: ");
-    }
+    auto applied = ApplyObjectSet(**client, *desired, previous, Timeout(props), ctx);
+    if (!applied.ok()) return applied.diags();
+    const std::vector<ObjectRef>& refs = *applied;
     const Value& wait_for = props.value("wait_for", Value());
     if (wait_for.is_object()) {
       for (const auto& ref : refs) {
@@ -257,9 +189,7 @@ class ManifestType : public ResourceType {
     ObjectState out;
     out.id = IdOf(refs);
     out.attributes = props;
-    Value objects = Value::array();
-    for (const auto& r : refs) objects.push_back(r.ToValue());
-    out.attributes["objects"] = objects;
+    out.attributes["objects"] = RefsValue(refs);
     return out;
   }
 

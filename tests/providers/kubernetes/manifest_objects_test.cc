@@ -93,4 +93,23 @@ TEST_CASE("manifest: drift looks only at the fields capstan applied", "[kube]") 
   CHECK(ProjectLive(desired, list_changed) != desired);
 }
 
+TEST_CASE("manifest: server defaults inside list items are not drift, another length is",
+          "[kube]") {
+  Value desired = Value::parse(R"({"apiVersion":"apps/v1","kind":"Deployment",
+    "metadata":{"name":"web"},
+    "spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx","args":["-v"]}]}}}})");
+  Value live = desired;
+  Value& c = live["spec"]["template"]["spec"]["containers"][0];
+  c["imagePullPolicy"] = "IfNotPresent";
+  c["terminationMessagePath"] = "/dev/termination-log";
+  CHECK(ProjectLive(desired, live) == desired);
+
+  Value more = live;
+  more["spec"]["template"]["spec"]["containers"].push_back(Value{{"name", "sidecar"}});
+  CHECK(ProjectLive(desired, more) != desired);
+  Value arg = live;
+  arg["spec"]["template"]["spec"]["containers"][0]["args"][0] = "-q";
+  CHECK(ProjectLive(desired, arg) != desired);
+}
+
 }  // namespace capstan::kube
