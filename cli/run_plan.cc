@@ -163,6 +163,7 @@ int ConfirmAndApply(Context& ctx, Workspace& ws, const Plan& plan, const PlanArg
                 {"added", r.created},
                 {"changed", r.updated},
                 {"destroyed", r.deleted},
+                {"forgotten", r.forgotten},
                 {"failed", r.failed},
                 {"skipped", r.skipped},
                 {"not_started", r.not_started},

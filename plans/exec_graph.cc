@@ -78,6 +78,7 @@ class GraphBuilder {
         break;
       case Action::kNoOp:
       case Action::kRead:
+      case Action::kForget:  // apply drops the state entry before the graph runs
         break;
     }
     if (create >= 0) at.apply = create;

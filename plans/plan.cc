@@ -24,6 +24,8 @@ const char* ActionName(Action a) {
       return "delete";
     case Action::kRead:
       return "read";
+    case Action::kForget:
+      return "forget";
   }
   return "unknown";
 }
@@ -72,6 +74,9 @@ PlanSummary Plan::Summary() const {
         ++s.add;
         ++s.destroy;
         ++s.replace;
+        break;
+      case Action::kForget:  // no object changes: only a state entry goes
+        ++s.forget;
         break;
       case Action::kNoOp:
       case Action::kRead:

@@ -22,7 +22,7 @@
 namespace capstan {
 
 /// Bump when the JSON form (plans/plan_json.h, docs/plan-format.md) changes.
-inline constexpr const char* kPlanFormatVersion = "1.0";
+inline constexpr const char* kPlanFormatVersion = "1.1";
 
 enum class Action {
   kNoOp,
@@ -32,6 +32,11 @@ enum class Action {
   kCreateThenDelete,  ///< replace with create_before_destroy
   kDelete,
   kRead,  ///< refresh-only / import
+  /// Refresh found the object gone (deleted outside capstan, or by a run killed before
+  /// it could drop the row) and nothing else will replace its state entry: apply removes
+  /// the entry and calls no provider. Without it, a destroy killed after its DELETE left
+  /// a row that every later destroy planned nothing for (docs/reliability.md).
+  kForget,
 };
 const char* ActionName(Action a);  ///< "no-op", "create", "update", "replace", ... (JSON)
 
@@ -97,6 +102,7 @@ struct DriftEntry {
 
 struct PlanSummary {
   int add = 0, change = 0, destroy = 0, replace = 0;  ///< replace counts in add+destroy too.
+  int forget = 0;  ///< State entries of objects already gone (Action::kForget).
 };
 
 struct Plan {

@@ -180,7 +180,7 @@ class Decoder {
 
   Action ActionOf(const std::string& s) {
     for (Action a : {Action::kNoOp, Action::kCreate, Action::kUpdate, Action::kDeleteThenCreate,
-                     Action::kCreateThenDelete, Action::kDelete, Action::kRead}) {
+                     Action::kCreateThenDelete, Action::kDelete, Action::kRead, Action::kForget}) {
       if (s == ActionName(a)) return a;
     }
     diags_.Error("unknown action \"" + s + "\"");

@@ -38,6 +38,8 @@ const char* SymbolOf(Action a) {
       return "-";
     case Action::kRead:
       return "<=";
+    case Action::kForget:
+      return ".";
     case Action::kNoOp:
       break;
   }
@@ -60,6 +62,7 @@ std::string Legend(const Plan& plan, const Style& style) {
       {Action::kCreateThenDelete, "replace (create then destroy)"},
       {Action::kDelete, "destroy"},
       {Action::kRead, "read"},
+      {Action::kForget, "forget (already gone: only its state entry is removed)"},
   };
   std::string out;
   for (const Entry& e : kEntries) {
@@ -97,6 +100,8 @@ std::string HeaderText(const ResourceChange& c) {
       return who + " will be destroyed" + Because(c.reason);
     case Action::kRead:
       return who + " will be read" + Because(c.reason);
+    case Action::kForget:
+      return who + " is gone already: its state entry will be removed";
     case Action::kNoOp:
       break;
   }
@@ -105,6 +110,13 @@ std::string HeaderText(const ResourceChange& c) {
 
 void RenderChange(std::string& out, const ResourceChange& c, const RenderOptions& options,
                   const Style& style) {
+  if (c.action == Action::kForget) {  // nothing to show but that it goes
+    std::string who = c.address.ToString();
+    if (!c.deposed_key.empty()) who += " (deposed object " + c.deposed_key + ")";
+    out += "  " + style.Bold("# " + HeaderText(c)) + "\n";
+    out += Padded(SymbolOf(c.action), style) + " " + who + "\n";
+    return;
+  }
   static const Value kEmpty = Value::object();
   const Value& before = c.before.is_object() ? c.before : kEmpty;
   const Value& after = c.after.is_object() ? c.after : kEmpty;
@@ -201,7 +213,9 @@ std::string RenderPlan(const Plan& plan, const RenderOptions& options) {
   out += ignored;
   PlanSummary s = plan.Summary();
   out += style.Bold("Plan:") + " " + std::to_string(s.add) + " to add, " +
-         std::to_string(s.change) + " to change, " + std::to_string(s.destroy) + " to destroy.\n";
+         std::to_string(s.change) + " to change, " + std::to_string(s.destroy) + " to destroy" +
+         (s.forget > 0 ? ", " + std::to_string(s.forget) + " to forget (already gone)" : "") +
+         ".\n";
   RenderOutputs(out, plan, options, style);
   return out;
 }

@@ -177,6 +177,7 @@ nlohmann::json PlanToJson(const Plan& plan) {
             {"change", s.change},
             {"destroy", s.destroy},
             {"replace", s.replace},
+            {"forget", s.forget},
             {"has_changes", plan.HasChanges()}}}};
 }
 

@@ -103,6 +103,8 @@ const char* ActionLabel(Action a) {
       return "destroy";
     case Action::kRead:
       return "read";
+    case Action::kForget:
+      return "forget (already gone)";
     case Action::kNoOp:
       break;
   }

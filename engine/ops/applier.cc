@@ -199,7 +199,9 @@ class Runner {
 
 std::string ApplyReport::Summary() const {
   return std::to_string(created) + " added, " + std::to_string(updated) + " changed, " +
-         std::to_string(deleted) + " destroyed.";
+         std::to_string(deleted) + " destroyed" +
+         (forgotten > 0 ? ", " + std::to_string(forgotten) + " forgotten (already gone)" : "") +
+         ".";
 }
 
 Status CheckPlanFresh(Workspace& ws, const Plan& plan) {
@@ -249,6 +251,27 @@ Result<ApplyReport> ApplyPlan(Workspace& ws, const Plan& plan, const ApplyOption
   ApplyReport report;
   report.diags.Append(warnings);
   auto t0 = Clock::now();
+
+  // Objects refresh found gone: drop their state entries (no provider call, nothing to
+  // order). The plan is fresh, so each row is still the one refresh missed.
+  std::vector<InstanceWrite> forgets;
+  for (const ResourceChange& c : plan.changes) {
+    if (c.action != Action::kForget) continue;
+    InstanceWrite w;
+    w.kind = InstanceWrite::Kind::kRemove;
+    w.instance.address = c.address;
+    w.instance.deposed_key = c.deposed_key;
+    forgets.push_back(std::move(w));
+  }
+  if (!forgets.empty()) {
+    Status st = ws.state().CommitResult(ws.stack(), 0, "", forgets);
+    if (st.HasErrors()) {
+      report.diags.Append(st);
+      ++report.failed;
+    } else {
+      report.forgotten = static_cast<int>(forgets.size());
+    }
+  }
 
   SchedulerOptions sopts;
   sopts.parallelism = std::max(1, opts.parallelism);

@@ -6,7 +6,9 @@
 /// depends on (resolving "(known after apply)"), writes a journal row, calls the
 /// provider, and commits the result and the journal close in one transaction. A failed
 /// node skips its dependents; a create that fails after the object exists leaves it
-/// tainted in state. Outputs are written at the end. Ctrl-C handling: see interrupts.h.
+/// tainted in state. State entries the plan forgets (objects already gone) are removed
+/// in one transaction before the graph runs. Outputs are written at the end. Ctrl-C
+/// handling: see interrupts.h.
 #pragma once
 
 #include <cstdlib>
@@ -42,12 +44,14 @@ struct OpTiming {
 
 struct ApplyReport {
   int created = 0, updated = 0, deleted = 0, failed = 0, skipped = 0, not_started = 0;
+  int forgotten = 0;  ///< State entries of objects already gone, removed (Action::kForget).
   bool interrupted = false;
   double seconds = 0;
   std::vector<OpTiming> timings;
   Diagnostics diags;  ///< One per failed node, with its address.
   bool ok() const { return failed == 0 && skipped == 0 && not_started == 0 && !interrupted; }
-  std::string Summary() const;  ///< "3 added, 1 changed, 0 destroyed."
+  /// "3 added, 1 changed, 0 destroyed." (", 1 forgotten (already gone)" when any).
+  std::string Summary() const;
 };
 
 /// Error if the plan was made from a different state (lineage/serial) or configuration.

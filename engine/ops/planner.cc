@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "capstan_version.h"
@@ -59,8 +60,9 @@ void ApplyTargeting(std::vector<ResourceChange>& changes, const PlanOptions& opt
   // Edges: for normal mode, i -> its dependencies; for destroy, i -> its dependents.
   std::vector<std::vector<size_t>> deps(changes.size()), rdeps(changes.size());
   for (size_t i = 0; i < changes.size(); ++i) {
-    const auto& list = changes[i].action == Action::kDelete ? changes[i].prior_dependencies
-                                                            : changes[i].dependencies;
+    const Action a = changes[i].action;
+    const auto& list = a == Action::kDelete || a == Action::kForget ? changes[i].prior_dependencies
+                                                                    : changes[i].dependencies;
     for (const auto& d : list) {
       auto it = index.find(d);
       if (it == index.end()) continue;
@@ -190,6 +192,43 @@ void SortByAddress(std::vector<ResourceChange>& changes) {
       changes[p] = std::move(changes[q]);
       p = q;
     }
+  }
+}
+
+/// Identity of a state row: address and deposed key.
+std::string RowKey(const InstanceState& inst) {
+  return inst.address.ToString() + '\x1f' + inst.deposed_key;
+}
+
+/// Forget changes for the rows whose objects refresh found gone (in `in_state`, not in
+/// `refreshed`; a failed read keeps the row in `refreshed`), unless a change already
+/// replaces the row: a configured object that vanished is planned as a create, whose
+/// commit overwrites it. Without these the row outlived its object: a destroy killed
+/// after its DELETE and before its commit left a row no later destroy planned anything
+/// for, since refresh no longer saw the object (docs/reliability.md).
+void AddForgets(const std::vector<InstanceState>& in_state,
+                const std::vector<InstanceState>& refreshed, std::vector<ResourceChange>& changes) {
+  std::set<std::string> still;
+  for (const auto& inst : refreshed) still.insert(RowKey(inst));
+  std::set<std::string> planned;
+  for (const auto& c : changes) {
+    if (c.deposed_key.empty()) planned.insert(c.address.ToString());
+  }
+  for (const InstanceState& inst : in_state) {
+    if (still.count(RowKey(inst))) continue;
+    if (inst.deposed_key.empty() && planned.count(inst.address.ToString())) continue;
+    ResourceChange c;
+    c.address = inst.address;
+    c.type = inst.type;
+    c.provider = inst.provider;
+    c.action = Action::kForget;
+    c.id = inst.id;
+    c.deposed_key = inst.deposed_key;
+    c.before = inst.attributes;
+    c.sensitive = inst.sensitive;
+    c.prior_dependencies = inst.dependencies;
+    c.reason = "the object no longer exists";
+    changes.push_back(std::move(c));
   }
 }
 
@@ -415,6 +454,7 @@ Result<Plan> MakePlan(Workspace& ws, const PlanOptions& opts) {
     }
     changes.push_back(std::move(change));
   }
+  if (refreshing) AddForgets(state.instances, prior, changes);
   if (opts.mode == PlanMode::kDestroy) plan.outputs.clear();
   if (opts.mode == PlanMode::kDestroy) {
     for (const auto& o : state.outputs) {

@@ -5,7 +5,8 @@
 /// refresh is off; walk the configuration graph in dependency order evaluating each
 /// vertex with planned values of its dependencies (unknown where not yet known);
 /// validate properties against the type's schema; diff each instance against its prior
-/// state; add deletes for instances no longer configured; apply --target/--exclude
+/// state; add deletes for instances no longer configured, and forgets for state entries
+/// whose objects refresh found gone (unless a create replaces them); apply --target/--exclude
 /// (with dependencies of targets kept); enforce prevent_destroy; build the execution
 /// graph. In refresh-only mode (drift) only the refresh comparison is produced.
 #pragma once
