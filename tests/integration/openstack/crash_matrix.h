@@ -8,14 +8,16 @@
 /// once; then for each target and point:
 ///
 ///   destroy --target T, killed at T:point → force-unlock → destroy --target T again;
-///     the objects of T's kind are one fewer than in the full stack (gone, not orphaned);
+///     the objects of T's kind are one fewer than in the full stack (gone, not orphaned)
+///     and `capstan state list` no longer shows T;
 ///   apply, killed at T:point → force-unlock → apply again → plan shows no changes,
 ///     `capstan state check` passes, every kind counts exactly as the full stack.
 ///
 /// Counts come from tests/faults/count_owned.py (openstacksdk, the library under the
 /// `openstack` CLI) kept running for the whole matrix, since a CLI start-up per count
 /// would cost more than the runs themselves. The full matrix (every resource) is the
-/// ctest label `long`; `make test` runs a subset (docs/reliability.md).
+/// ctest label `long`; `make test` runs a subset (docs/reliability.md). At the end the
+/// stack is destroyed: nothing owned is left and `capstan state list` is empty.
 #pragma once
 
 #include <fcntl.h>
@@ -145,6 +147,28 @@ inline bool ForceUnlock(clitest::Sandbox& box, const std::string& stack) {
   return box.Run({"force-unlock", id}).exit_code == 0;
 }
 
+/// The addresses `capstan state list --json` shows (deposed objects included);
+/// {"<state list failed>"} when it fails, so no check can pass on an error.
+inline std::vector<std::string> StateAddresses(clitest::Sandbox& box) {
+  clitest::RunResult list = box.Run({"state", "list", "--json"});
+  std::vector<std::string> out;
+  try {
+    if (list.exit_code != 0) throw std::runtime_error(list.err);
+    for (const auto& inst : Value::parse(list.out))
+      out.push_back(inst.at("address").get<std::string>());
+  } catch (...) {
+    return {"<state list failed>"};
+  }
+  return out;
+}
+
+inline bool Lists(const std::vector<std::string>& addresses, const std::string& address) {
+  for (const auto& a : addresses) {
+    if (a == address) return true;
+  }
+  return false;
+}
+
 struct Figures {
   int crashes = 0;  ///< Runs killed by the hook.
   int runs = 0;     ///< capstan runs in all.
@@ -198,6 +222,11 @@ inline Figures Run(const std::vector<Target>& targets, const std::string& stack_
         CHECK(d2.exit_code == 0);
         auto n = counter.Count({t.kind});
         CHECK(n[t.kind] == Expected().at(t.kind) - 1);
+        // Gone from the state too: a destroy killed after its DELETE once left the row.
+        auto listed = StateAddresses(box);
+        INFO("state list: " << listed.size() << " entries");
+        CHECK_FALSE(Lists(listed, t.address));
+        CHECK_FALSE(Lists(listed, "<state list failed>"));
       }
       ++fig.steps;
       std::cout << "crash-matrix: destroy " << at << " killed=" << (d1.exit_code == -SIGKILL)
@@ -237,8 +266,12 @@ inline Figures Run(const std::vector<Target>& targets, const std::string& stack_
     CHECK(n == 0);
   }
   CHECK(box.Run({"state", "check"}).exit_code == 0);
+  auto listed = StateAddresses(box);
+  INFO("state list after the last destroy: " << listed.size() << " entries");
+  CHECK(listed.empty());
   std::cout << "crash-matrix: " << stack << " steps=" << fig.steps << " crashes=" << fig.crashes
-            << " runs=" << fig.runs << std::endl;
+            << " runs=" << fig.runs << " owned-left=" << scenario::Describe(left)
+            << " state-left=" << listed.size() << std::endl;
   return fig;
 }
 
