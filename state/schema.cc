@@ -85,7 +85,14 @@ CREATE INDEX journal_open ON journal(stack, id) WHERE closed_at IS NULL;
 CREATE INDEX runs_by_stack ON runs(stack, started_at);
 )sql";
 
-constexpr const char* kSteps[] = {kV1, kV2};
+/// v3: a lock records the pid namespace of its holder, so a same-host run can prove the
+/// holder's pid is gone (kill(pid, 0) answers for its own namespace only) and take the
+/// lock over without force-unlock. '' (rows of older binaries) never proves anything.
+constexpr const char* kV3 = R"sql(
+ALTER TABLE locks ADD COLUMN pid_namespace TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr const char* kSteps[] = {kV1, kV2, kV3};
 static_assert(std::size(kSteps) == kSchemaVersion);
 
 }  // namespace

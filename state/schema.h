@@ -14,7 +14,7 @@
 namespace capstan::schema {
 
 /// The version this binary writes.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 /// Brings the database at `db` (described as `path` in messages) up to kSchemaVersion.
 /// Returns the resulting version.

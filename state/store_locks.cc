@@ -5,9 +5,16 @@
 /// processes can both see "free"). The row carries a lease instead of relying on the
 /// holder to clean up: a crashed run's lock expires and the next run takes it over with
 /// a warning, and `force-unlock` with the exact lock id handles a live but stuck holder.
+/// A holder that provably died takes no lease wait: same host, same pid namespace, and
+/// kill(pid, 0) fails with ESRCH (a SIGKILLed run, an OOM kill). Anything less certain —
+/// another host, another or unknown namespace, a pid that exists (alive, or reused) —
+/// leaves the lock to its lease or to force-unlock.
 #include <pwd.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <climits>
 #include <cstdlib>
 
 #include "engine/hash.h"
@@ -32,6 +39,21 @@ std::string UserName() {
   return "uid" + std::to_string(::geteuid());
 }
 
+/// This process's pid namespace, "pid:[N]", or "" when /proc does not say.
+std::string PidNamespace() {
+  char buf[PATH_MAX] = {};
+  ssize_t n = ::readlink("/proc/self/ns/pid", buf, sizeof(buf) - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+/// True only when the holder's process provably does not exist any more. `pid_namespace`
+/// is the holder's (locks.pid_namespace): a pid means something in that namespace only.
+bool HolderIsGone(const LockInfo& l, const std::string& pid_namespace) {
+  if (l.pid <= 0 || l.host != HostName()) return false;
+  if (pid_namespace.empty() || pid_namespace != PidNamespace()) return false;
+  return ::kill(static_cast<pid_t>(l.pid), 0) != 0 && errno == ESRCH;
+}
+
 std::string Describe(const LockInfo& l) {
   return "held by " + l.holder + " (pid " + std::to_string(l.pid) + " on " + l.host + ") for " +
          l.operation + " since " + IsoTime(l.acquired_at) + ", lock id " + l.id;
@@ -53,8 +75,22 @@ Result<LockInfo> SqliteStore::Lock(const std::string& stack, const std::string& 
     if (err.HasErrors()) return err;
     existing = std::move(cur);
   }
-  Diagnostics warnings;
+  std::string holder_namespace;
   if (existing) {
+    auto ns = stmts_.Get("SELECT pid_namespace FROM locks WHERE stack = ?", &err);
+    if (!ns.valid()) return err;
+    if (ns.Bind(1, stack).Step(&err, "cannot read the lock of stack " + Quoted(stack))) {
+      holder_namespace = ns.Text(0);
+    }
+    if (err.HasErrors()) return err;
+  }
+  Diagnostics warnings;
+  if (existing && existing->lease_until > now && HolderIsGone(*existing, holder_namespace)) {
+    warnings.Warning("took over the lock of stack " + Quoted(stack) + " from a dead run",
+                     "it was " + Describe(*existing) + "; no process " +
+                         std::to_string(existing->pid) + " exists on " + existing->host +
+                         " any more, so that run was killed; its journal will be checked");
+  } else if (existing) {
     if (existing->lease_until > now) {
       err.Error("stack " + Quoted(stack) + " is locked",
                 Describe(*existing) + ", lease until " + IsoTime(existing->lease_until) +
@@ -79,7 +115,7 @@ Result<LockInfo> SqliteStore::Lock(const std::string& stack, const std::string& 
   info.lease_until = now + lease_seconds;
   auto st = stmts_.Get(
       "INSERT OR REPLACE INTO locks(stack, id, holder, operation, pid, host, acquired_at, "
-      "lease_until) VALUES (?,?,?,?,?,?,?,?)",
+      "lease_until, pid_namespace) VALUES (?,?,?,?,?,?,?,?,?)",
       &err);
   if (!st.valid() || !st.Bind(1, stack)
                           .Bind(2, info.id)
@@ -89,6 +125,7 @@ Result<LockInfo> SqliteStore::Lock(const std::string& stack, const std::string& 
                           .Bind(6, info.host)
                           .Bind(7, info.acquired_at)
                           .Bind(8, info.lease_until)
+                          .Bind(9, PidNamespace())
                           .Run(&err, what)) {
     return err;
   }

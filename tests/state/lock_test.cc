@@ -1,4 +1,6 @@
 // Stack locks between processes, lease expiry and force-unlock.
+#include <signal.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -107,6 +109,103 @@ TEST_CASE("ForceUnlock needs the exact lock id") {
   CHECK(store->Lock("s", "apply", 600).diags().HasErrors());
   CHECK(store->ForceUnlock("s", lock->id).empty());
   CHECK(store->Lock("s", "apply", 600).ok());
+}
+
+/// A child process takes the lock of stack "s" and dies by SIGKILL, as a killed run
+/// does: its row stays, its lease is live, its pid no longer exists. Returns its pid.
+pid_t LockAndDie(const std::string& db) {
+  pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    auto store = StateStore::Open(db, testing::TestBox());
+    if (!store.ok() || !(*store)->Lock("s", "apply", 600).ok()) ::_exit(2);
+    ::raise(SIGKILL);
+  }
+  int wstatus = 0;
+  REQUIRE(::waitpid(child, &wstatus, 0) == child);  // reaped: the pid is free now
+  REQUIRE(WIFSIGNALED(wstatus));
+  return child;
+}
+
+void Sql(const std::string& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+  char* msg = nullptr;
+  int rc = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &msg);
+  INFO((msg ? msg : ""));
+  sqlite3_free(msg);
+  sqlite3_close(h);
+  REQUIRE(rc == SQLITE_OK);
+}
+
+TEST_CASE("A lock whose holder was killed on this host is taken over at once with a warning") {
+  TempDir dir;
+  const std::string db = dir.File("state.db");
+  { OpenOrDie(db); }
+  pid_t dead = LockAndDie(db);
+  auto store = OpenOrDie(db);
+  auto before = store->CurrentLock("s");
+  REQUIRE(before.ok());
+  REQUIRE(before->has_value());
+  CHECK((*before)->pid == dead);
+
+  auto mine = store->Lock("s", "destroy", 60);
+  INFO(mine.diags().ToString());
+  REQUIRE(mine.ok());
+  REQUIRE(mine.diags().size() == 1);
+  CHECK(mine.diags().items()[0].severity == Severity::kWarning);
+  const std::string msg = mine.diags().ToString();
+  CHECK(msg.find("from a dead run") != std::string::npos);
+  CHECK(msg.find("no process " + std::to_string(dead) + " exists") != std::string::npos);
+  CHECK(msg.find((*before)->id) != std::string::npos);
+  auto after = store->CurrentLock("s");
+  REQUIRE(after.ok());
+  CHECK((*after)->id == mine->id);
+}
+
+TEST_CASE("A dead holder's lock is kept when its host or pid namespace is not this one") {
+  TempDir dir;
+  const std::string db = dir.File("state.db");
+  { OpenOrDie(db); }
+  LockAndDie(db);
+  auto store = OpenOrDie(db);
+  auto held = store->CurrentLock("s");
+  REQUIRE(held.ok());
+  REQUIRE(held->has_value());
+  const LockInfo orig = **held;
+  char ns[256] = {};
+  REQUIRE(::readlink("/proc/self/ns/pid", ns, sizeof(ns) - 1) > 0);  // the holder's too
+
+  // Another host: its pids say nothing here.
+  Sql(db, "UPDATE locks SET host = 'elsewhere.example'");
+  auto other_host = store->Lock("s", "destroy", 60);
+  CHECK_FALSE(other_host.ok());
+  CHECK(other_host.diags().ToString().find("is locked") != std::string::npos);
+
+  // Same host, but another pid namespace (a container), or none recorded (an older
+  // capstan): kill(pid, 0) here cannot speak for it.
+  Sql(db, "UPDATE locks SET host = '" + orig.host + "', pid_namespace = 'pid:[1]'");
+  CHECK_FALSE(store->Lock("s", "destroy", 60).ok());
+  Sql(db, "UPDATE locks SET pid_namespace = ''");
+  CHECK_FALSE(store->Lock("s", "destroy", 60).ok());
+
+  // Everything proven again: taken over.
+  Sql(db, "UPDATE locks SET pid_namespace = '" + std::string(ns) + "'");
+  CHECK(store->Lock("s", "destroy", 60).ok());
+}
+
+TEST_CASE("A lock whose pid is alive on this host is not taken over") {
+  TempDir dir;
+  const std::string db = dir.File("state.db");
+  { OpenOrDie(db); }
+  LockAndDie(db);
+  auto store = OpenOrDie(db);
+  // Point the row at a process that exists (this one): alive, or a reused pid, is the
+  // same to capstan: not provably dead.
+  Sql(db, "UPDATE locks SET pid = " + std::to_string(::getpid()));
+  auto refused = store->Lock("s", "destroy", 60);
+  CHECK_FALSE(refused.ok());
+  CHECK(refused.diags().ToString().find("is locked") != std::string::npos);
 }
 
 }  // namespace

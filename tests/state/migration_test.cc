@@ -61,7 +61,7 @@ TEST_CASE("Open migrates a version-1 database to the current schema and keeps it
   const std::string db = dir.File("state.db");
   RawExec(db, kV1Database);
   auto store = OpenOrDie(db);
-  CHECK(store->SchemaVersion() == 2);
+  CHECK(store->SchemaVersion() == 3);
   auto s = store->Load("old");
   REQUIRE(s.ok());
   CHECK(s->lineage == "lineage-from-v1");
@@ -83,7 +83,7 @@ TEST_CASE("Reopening a current database runs no migration step twice") {
   const std::string db = dir.File("state.db");
   { OpenOrDie(db); }
   auto store = OpenOrDie(db);
-  CHECK(store->SchemaVersion() == 2);
+  CHECK(store->SchemaVersion() == 3);
 }
 
 TEST_CASE("A database with a newer schema than this binary is refused") {

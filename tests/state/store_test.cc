@@ -22,7 +22,7 @@ TEST_CASE("A stack never written loads with empty lineage and serial 0") {
   CHECK(s->lineage.empty());
   CHECK(s->serial == 0);
   CHECK(s->instances.empty());
-  CHECK(store->SchemaVersion() == 2);
+  CHECK(store->SchemaVersion() == 3);
 }
 
 TEST_CASE("Instances round trip with every field, including tainted and deposed objects") {
