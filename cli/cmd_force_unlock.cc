@@ -1,7 +1,7 @@
 // `capstan force-unlock LOCK_ID`: remove a stack lock left by a dead run.
 //
-/// A lock row outlives a capstan that was SIGKILLed until its lease expires. This
-/// removes it now, but only given the lock's id (printed by the command that failed to
+/// A lock row outlives a capstan that was SIGKILLed until its lease expires (or, on the
+/// same host, until the next run sees the holder's pid gone). This removes it now, but only given the lock's id (printed by the command that failed to
 /// take the lock), so a stale shell history can never break a live run's lock. With a
 /// wrong id, the current lock is printed so the user can check whose it is.
 #include <iostream>

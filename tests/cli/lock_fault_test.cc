@@ -2,12 +2,15 @@
 // holder, a full disk and a read-only state directory.
 //
 /// The second apply must fail fast and say who holds the lock (pid, host, operation,
-/// lock id). A holder killed with SIGKILL cannot release its lock; with a short lease
-/// (CAPSTAN_LOCK_LEASE, seconds) the next run takes it over once it expires. Full and
+/// lock id). A holder killed with SIGKILL cannot release its lock: on the same host the
+/// next run sees its pid is gone and takes the lock over at once; a holder it cannot
+/// vouch for (here: its row moved to another host) keeps the lock until the short lease
+/// (CAPSTAN_LOCK_LEASE, seconds) expires or `force-unlock` removes it. Full and
 /// read-only storage are real: the state database lives on a small tmpfs mounted for the
 /// test (root only; skipped with a warning otherwise), filled up with a file, or
 /// remounted read-only — so SQLite sees the real ENOSPC and EROFS, not a simulation.
 /// Each fault must give a clear error and leave a database `state check` passes.
+#include <sqlite3.h>
 #include <sys/mount.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -20,6 +23,18 @@
 
 namespace capstan::clitest {
 namespace {
+
+/// Makes the sandbox's lock look held on another machine: its pid there proves nothing.
+void MoveLockToAnotherHost(Sandbox& sb) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(sb.Path(".capstan/state.db").c_str(), &db) == SQLITE_OK);
+  int rc =
+      sqlite3_exec(db, "UPDATE locks SET host = 'elsewhere.example'", nullptr, nullptr, nullptr);
+  int changed = sqlite3_changes(db);
+  sqlite3_close(db);
+  REQUIRE(rc == SQLITE_OK);
+  REQUIRE(changed == 1);
+}
 
 constexpr const char* kSlowStack = R"(stack: locktest
 resources:
@@ -115,7 +130,27 @@ TEST_CASE("a second apply fails fast naming the lock holder", "[cli][lock]") {
   CHECK(sb.Run({"state", "check"}).exit_code == 0);
 }
 
-TEST_CASE("a SIGKILLed holder's lock expires with its lease and is taken over", "[cli][lock]") {
+TEST_CASE("a SIGKILLed holder's lock on this host is taken over at once", "[cli][lock]") {
+  Sandbox sb;
+  sb.Write("stack.yaml", SlowStack(60));
+  pid_t holder = sb.Spawn({"apply", "--auto-approve"}, "holder");
+  REQUIRE(WaitFor([&] { return sb.Read("holder.out").find("Creating...") != std::string::npos; }));
+  killpg(holder, SIGKILL);
+  CHECK(Sandbox::Wait(holder) == -SIGKILL);
+
+  sb.Write("stack.yaml", SlowStack(0));
+  RunResult after = sb.Run({"apply", "--auto-approve"});  // the 120 s lease is still live
+  INFO(Describe(after));
+  CHECK(after.exit_code == 0);
+  CHECK(after.err.find("took over the lock of stack \"locktest\" from a dead run") !=
+        std::string::npos);
+  CHECK(after.err.find("no process " + std::to_string(holder) + " exists") != std::string::npos);
+  CHECK(sb.Run({"state", "check"}).exit_code == 0);
+  CHECK(sb.Run({"state", "list"}).out == "local.command.slow\n");
+}
+
+TEST_CASE("a SIGKILLed holder's lock on another host expires with its lease and is taken over",
+          "[cli][lock]") {
   Sandbox sb;
   sb.SetEnv("CAPSTAN_LOCK_LEASE", "2");
   sb.Write("stack.yaml", SlowStack(60));
@@ -125,6 +160,7 @@ TEST_CASE("a SIGKILLed holder's lock expires with its lease and is taken over", 
   REQUIRE(started);
   killpg(holder, SIGKILL);
   CHECK(Sandbox::Wait(holder) == -SIGKILL);
+  MoveLockToAnotherHost(sb);
 
   sb.Write("stack.yaml", SlowStack(0));
   RunResult blocked = sb.Run({"apply", "--auto-approve"});  // the lease is still live
@@ -155,6 +191,7 @@ TEST_CASE("the force-unlock command a blocked run prints works as printed", "[cl
   REQUIRE(WaitFor([&] { return sb.Read("holder.out").find("Creating...") != std::string::npos; }));
   killpg(holder, SIGKILL);
   Sandbox::Wait(holder);
+  MoveLockToAnotherHost(sb);  // not provably dead: only force-unlock (or the lease) helps
   sb.Write("stack.yaml", SlowStack(0));
   RunResult blocked = sb.Run({"apply", "--auto-approve"});
   INFO(Describe(blocked));
