@@ -5,11 +5,13 @@
 ///     than its longest chain times `sleep`. How close does the scheduler come? It runs
 ///     1,000-job DAGs of the stackgen shapes with parallelism = the graph's width and
 ///     prints wall time, the bound and their ratio (1.00 is perfect).
+///     Threads come from the process's WorkerPool: the first run of a process creates
+///     them, later runs (`--repeat`) find them parked; both are printed (`cold`/`warm`).
 ///  2. What does the scheduler itself cost per job? It runs 100,000 jobs that do nothing
 ///     and prints the wall time per job.
 ///
 ///   scheduler_bench [--shape chain|fan|foreach|mixed|all] [--jobs 1000] [--sleep-ms 50]
-///                   [--overhead-jobs 100000] [--overhead-parallelism 10]
+///                   [--repeat 1] [--overhead-jobs 100000] [--overhead-parallelism 10]
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -83,7 +85,7 @@ double Seconds(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }
 
-void SleepRun(const std::string& shape, int count, int sleep_ms) {
+void SleepRun(const std::string& shape, int count, int sleep_ms, bool warm) {
   std::vector<Job> jobs = MakeShape(shape, count);
   Shape s = Measure(jobs);
   capstan::Scheduler sched({.parallelism = s.width, .pools = {}});
@@ -95,10 +97,10 @@ void SleepRun(const std::string& shape, int count, int sleep_ms) {
   double wall = Seconds(t0, Clock::now());
   double bound = s.critical_path * sleep_ms / 1000.0;
   std::printf(
-      "%-8s jobs %6zu  width %5d  critical %5d  wall %8.3f s  bound %8.3f s  ratio %.3f"
+      "%-8s %s jobs %6zu  width %5d  critical %5d  wall %8.3f s  bound %8.3f s  ratio %.3f"
       "  max_concurrency %d%s\n",
-      shape.c_str(), jobs.size(), s.width, s.critical_path, wall, bound, wall / bound,
-      result.max_concurrency_seen, result.AllSucceeded() ? "" : "  (FAILED JOBS)");
+      shape.c_str(), warm ? "warm" : "cold", jobs.size(), s.width, s.critical_path, wall, bound,
+      wall / bound, result.max_concurrency_seen, result.AllSucceeded() ? "" : "  (FAILED JOBS)");
 }
 
 void OverheadRun(const std::string& shape, int count, int parallelism) {
@@ -117,11 +119,13 @@ void OverheadRun(const std::string& shape, int count, int parallelism) {
 int main(int argc, char** argv) {
   CLI::App app{"Scheduler wall time vs the critical-path bound, and per-job overhead."};
   std::string shape = "all";
-  int jobs = 1000, sleep_ms = 50, overhead_jobs = 100000, overhead_parallelism = 10;
+  int jobs = 1000, sleep_ms = 50, repeat = 1, overhead_jobs = 100000, overhead_parallelism = 10;
   app.add_option("--shape", shape, "chain, fan, foreach, mixed or all")
       ->check(CLI::IsMember({"chain", "fan", "foreach", "mixed", "all"}));
   app.add_option("--jobs", jobs, "Jobs per sleeping DAG")->check(CLI::Range(1, 1000000));
   app.add_option("--sleep-ms", sleep_ms, "Cost of each sleeping job")->check(CLI::Range(1, 10000));
+  app.add_option("--repeat", repeat, "Sleeping runs per shape (later ones reuse the threads)")
+      ->check(CLI::Range(1, 100));
   app.add_option("--overhead-jobs", overhead_jobs, "Zero-cost jobs; 0 skips the overhead runs")
       ->check(CLI::Range(0, 100000000));
   app.add_option("--overhead-parallelism", overhead_parallelism, "Workers for zero-cost jobs")
@@ -132,7 +136,10 @@ int main(int argc, char** argv) {
   if (shape != "all") shapes = {shape};
 
   std::printf("# critical-path runs: %d jobs, %d ms each, parallelism = width\n", jobs, sleep_ms);
-  for (const std::string& s : shapes) SleepRun(s, jobs, sleep_ms);
+  bool warm = false;  // the pool has threads from an earlier run of this process
+  for (const std::string& s : shapes) {
+    for (int i = 0; i < repeat; ++i, warm = true) SleepRun(s, jobs, sleep_ms, warm);
+  }
   if (overhead_jobs > 0) {
     std::printf("# overhead runs: %d zero-cost jobs\n", overhead_jobs);
     for (const std::string& s : shapes) {

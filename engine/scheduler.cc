@@ -1,14 +1,14 @@
-// Scheduler::Run: a fixed pool of workers draining a critical-path-ordered ready set.
+// Scheduler::Run: pooled workers draining a critical-path-ordered ready set.
 //
 /// All bookkeeping (in-degree counters, ready queues, pool and global counters,
 /// outcomes) lives in one RunState guarded by one mutex; workers hold it only to pick or
 /// to retire a job, never while a job runs, so the lock is held for O(log n) work per
-/// transition. A worker sleeps on the condition variable only while at least one job is
-/// running: when nothing runs, either something is startable (and the worker takes it)
-/// or the run is over. That invariant is what lets Interrupt() be a pair of atomic
-/// stores with no lock and no notify (it may be called from a signal-handling thread,
-/// and the contract header gives it no access to the run's mutex): whichever running job
-/// finishes next re-checks the drain flag under the lock and wakes everyone.
+/// transition. A worker parks only while at least one job is running: when nothing runs,
+/// either something is startable (and the worker takes it) or the run is over. That
+/// invariant is what lets Interrupt() be a pair of atomic stores with no lock and no
+/// notify (it may be called from a signal-handling thread, and the contract header gives
+/// it no access to the run's mutex): whichever running job finishes next re-checks the
+/// drain flag under the lock and wakes everyone.
 ///
 /// Ready jobs are kept in one priority queue per pool, ordered by the longest remaining
 /// path (sum of weights down to a sink, computed in one reverse-topological pass) and
@@ -16,18 +16,29 @@
 /// pool is full waits without blocking jobs of other pools; pools are few, so a pick
 /// costs O(pools + log n).
 ///
-/// Workers are detached threads with small stacks (scheduler_threads.h) that share the
-/// RunState: Run returns as soon as the last job is retired (`done_`), and the idle workers
-/// wake, see `done_` and exit afterwards, so a thousand thread exits are not part of the
-/// run. After `done_` a worker touches nothing but the RunState it co-owns. A worker
-/// also exits early when the idle ones already outnumber the jobs not yet started (after
-/// a fan's wide level, all but one): those threads could never run anything again.
+/// Hand-off: an idle worker parks on a Slot of its own. The worker that retires a job
+/// picks the next job for itself and, still under the lock, one startable job for each
+/// parked worker, then wakes their slots after unlocking. A woken worker
+/// starts its job without touching the mutex, so a wide level (a fan's thousand middles
+/// after its root) is one thread assigning jobs, not a thousand threads queueing for the
+/// lock to pick one each; and no one is woken who will find nothing to do.
+///
+/// Threads come from the process's WorkerPool (scheduler_pool.h) and go back to it after
+/// the run, parked, so no thread is created or exits during a run that a previous one
+/// already had. The calling thread works too: a run with parallelism 1 (or a chain) never
+/// changes threads. Run returns as soon as the last job is retired (`done_`); pool threads
+/// still inside Work then see `done_` and return, touching nothing but the RunState they
+/// co-own. A worker also leaves early when the parked ones already outnumber the jobs not
+/// yet started (after a fan's wide level, all but one): it could never run anything.
 
 #include "engine/scheduler.h"
 
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -37,7 +48,7 @@
 #include <vector>
 
 #include "engine/scheduler_order.h"
-#include "engine/scheduler_threads.h"
+#include "engine/scheduler_pool.h"
 
 namespace capstan {
 
@@ -121,9 +132,10 @@ class RunState {
       if (graph_.waiting_for[i] == 0) PushReady(static_cast<int>(i));
   }
 
-  /// The body of every worker thread.
+  /// The body of every worker: the calling thread's and each pool thread's.
   void Work() {
     std::unique_lock<std::mutex> lock(mu_);
+    Slot* me = nullptr;
     for (;;) {
       if (done_) return;
       if (Finished()) {
@@ -132,42 +144,35 @@ class RunState {
       }
       int id = Pick();
       if (id < 0) {
-        if (idle_ >= unstarted_) return;  // the idle workers cover every job left
-        ++idle_;
-        cv_.wait(lock);
-        --idle_;
-        continue;
+        if (parked_.size() >= unstarted_) return;  // the parked workers cover every job left
+        if (me == nullptr) me = &slots_.emplace_back();
+        parked_.push_back(me);
+        lock.unlock();
+        id = me->Wait();
+        if (id < 0) return;  // the run is over
+      } else {
+        lock.unlock();
       }
-      lock.unlock();
-      bool ok = false;
-      try {
-        ok = run_(jobs_[id]);
-      } catch (...) {
-        ok = false;  // A throwing runner is a failed job, not a dead worker.
+      // Run jobs back to back while this worker finds one to take after each.
+      while (id >= 0) {
+        bool ok = false;
+        try {
+          ok = run_(jobs_[id]);
+        } catch (...) {
+          ok = false;  // A throwing runner is a failed job, not a dead worker.
+        }
+        lock.lock();
+        Retire(id, ok);
+        if (Finished()) {
+          Finish();
+          return;
+        }
+        id = Pick();
+        if (id < 0) break;  // keep the lock: back to the top, which may park
+        HandOut(lock);
       }
-      lock.lock();
-      Retire(id, ok);
-      if (Finished()) {
-        Finish();
-        return;
-      }
-      // Wake only as many idle workers as there are jobs they could start; this worker
-      // takes one itself. (Waking all of them per finished job cost a wide apply more
-      // CPU in futex calls than the jobs themselves.)
-      size_t startable = std::min(ready_count_, static_cast<size_t>(parallelism_ - running_));
-      for (size_t i = 1; i < startable; ++i) cv_.notify_one();
     }
   }
-
-  /// Takes one of the workers still to be created; false when all are (or creation failed).
-  bool ClaimWorker() {
-    int n = to_start_.load();
-    while (n > 0 && !to_start_.compare_exchange_weak(n, n - 1)) {
-    }
-    return n > 0;
-  }
-  void StopCreatingWorkers() { to_start_.store(0); }
-  void SetWorkersToStart(int n) { to_start_.store(n); }
 
   /// Blocks until the run is over, then hands out its result (once).
   ScheduleResult WaitAndTakeResult() {
@@ -185,12 +190,56 @@ class RunState {
  private:
   bool Draining() const { return interrupts_.load(std::memory_order_relaxed) > 0; }
 
-  /// The run is over: wake Run first (it returns the result), then the idle workers (they
-  /// exit). Called with mu_ held.
+  /// One parked worker. Wait() blocks until Wake(job) and returns the job (-1: the run
+  /// is over). A mutex and condition variable of its own rather than a semaphore:
+  /// libstdc++'s semaphore spins with sched_yield before it sleeps, and a thousand
+  /// parking workers spinning cost more CPU than the jobs' own work (perf, fan shape).
+  class Slot {
+   public:
+    int Wait() {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return woken_; });
+      woken_ = false;
+      return job_;
+    }
+    void Wake(int job) {
+      std::lock_guard<std::mutex> lock(mu_);
+      job_ = job;
+      woken_ = true;
+      cv_.notify_one();
+    }
+
+   private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+    int job_ = -1;
+    bool woken_ = false;
+  };
+
+  /// The run is over: wake Run (it returns the result), then the parked workers (they
+  /// return to the pool). Called with mu_ held; the slots belong to this RunState, which
+  /// every worker co-owns, so releasing under the lock cannot outlive them.
   void Finish() {
     done_ = true;
     done_cv_.notify_all();
-    cv_.notify_all();
+    for (Slot* s : parked_) s->Wake(-1);
+    parked_.clear();
+  }
+
+  /// Gives one startable job to each parked worker that can have one, then (after
+  /// unlocking) wakes them. Called with `lock` held; returns with it released.
+  void HandOut(std::unique_lock<std::mutex>& lock) {
+    std::vector<std::pair<Slot*, int>> wake;
+    while (wake.size() < parked_.size()) {
+      int id = Pick();
+      if (id < 0) break;
+      wake.emplace_back(parked_[parked_.size() - 1 - wake.size()], id);
+    }
+    // Take the woken slots off the parked list before unlocking; wake them after, so a
+    // woken worker never finds the run's lock taken by the one that woke it.
+    parked_.resize(parked_.size() - wake.size());
+    lock.unlock();
+    for (auto [slot, id] : wake) slot->Wake(id);
   }
 
   /// Nothing runs and nothing more may start.
@@ -246,10 +295,8 @@ class RunState {
   const std::vector<Job>& jobs_;
   const Scheduler::Runner& run_;
   const std::atomic<int>& interrupts_;
-  std::atomic<int> to_start_{0};  ///< Workers not created yet (WorkerMain).
 
   std::mutex mu_;
-  std::condition_variable cv_;       ///< Idle workers wait here.
   std::condition_variable done_cv_;  ///< Run waits here for done_.
   // Everything below is guarded by mu_.
   bool done_ = false;  ///< Finished() was seen: workers exit, Run takes the result.
@@ -261,23 +308,10 @@ class RunState {
   int running_ = 0;
   int max_running_ = 0;
   size_t ready_count_ = 0;
-  size_t unstarted_ = 0;  ///< Jobs neither started nor skipped.
-  size_t idle_ = 0;       ///< Workers waiting on cv_.
+  size_t unstarted_ = 0;       ///< Jobs neither started nor skipped.
+  std::deque<Slot> slots_;     ///< One per worker that ever parked (stable addresses).
+  std::vector<Slot*> parked_;  ///< Workers waiting for a job, most recent last.
 };
-
-/// A worker thread's body: first create up to two more workers, then work. Creation thus
-/// fans out over the threads already running (about log2(n) rounds for n workers, and
-/// both cores) instead of n pthread_create calls in a row on the calling thread, which
-/// on a loaded machine left a wide level waiting for its threads.
-void WorkerMain(const std::shared_ptr<RunState>& state) {
-  for (int i = 0; i < 2 && state->ClaimWorker(); ++i) {
-    if (!StartDetachedThread([state] { WorkerMain(state); })) {
-      state->StopCreatingWorkers();
-      break;
-    }
-  }
-  state->Work();
-}
 
 }  // namespace
 
@@ -285,19 +319,13 @@ ScheduleResult Scheduler::Run(const std::vector<Job>& jobs, const Runner& run) {
   auto state = std::make_shared<RunState>(jobs, run, opts_, interrupts_);
   const size_t workers = std::min(static_cast<size_t>(std::max(1, opts_.parallelism)),
                                   std::max<size_t>(1, jobs.size()));
-  // The first workers start the first jobs while the rest are still being created; the
-  // calling thread creates workers too until none are left to create.
-  state->SetWorkersToStart(static_cast<int>(workers));
-  size_t started = 0;
-  while (state->ClaimWorker()) {
-    if (!StartDetachedThread([state] { WorkerMain(state); })) {
-      state->StopCreatingWorkers();
-      break;
-    }
-    ++started;
+  // Pool threads start the first jobs while this thread works too; when no thread can
+  // be had at all, this one runs everything.
+  if (workers > 1) {
+    WorkerPool::Shared().Run(
+        workers - 1, std::make_shared<const std::function<void()>>([state] { state->Work(); }));
   }
-  // No thread at all (the process is at its thread limit): run everything here.
-  if (started == 0) state->Work();
+  state->Work();
   return state->WaitAndTakeResult();
 }
 

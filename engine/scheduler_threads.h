@@ -2,11 +2,9 @@
 //
 /// The scheduler runs one thread per unit of parallelism, and a wide apply asks for a
 /// thousand. std::thread gives each the process default stack (8 MiB, from RLIMIT_STACK)
-/// and must be joined; at that width, creating the threads and joining them after the
-/// last job were most of a 150 ms apply (bench/README.md, apply results). Workers only
-/// pick jobs and call runners, so a smaller stack is plenty, and glibc keeps small stacks
-/// of finished threads for reuse. Detached threads let Run return as soon as the last job
-/// is retired: the workers' exits happen after, off the apply's critical path.
+/// and must be joined. Workers only pick jobs and call runners, so a smaller stack is
+/// plenty; the threads live in WorkerPool (scheduler_pool.h), which keeps them parked
+/// between runs, so nothing needs joining.
 #pragma once
 
 #include <cstddef>

@@ -272,7 +272,11 @@ Result<std::vector<std::string>> SqliteStore::Stacks() {
   return out;
 }
 
-Result<StackState> SqliteStore::Load(const std::string& stack) {
+Result<StackState> SqliteStore::Load(const std::string& stack) { return Read(stack, true); }
+
+Result<StackState> SqliteStore::LoadHead(const std::string& stack) { return Read(stack, false); }
+
+Result<StackState> SqliteStore::Read(const std::string& stack, bool instances) {
   std::lock_guard lock(mu_);
   Diagnostics err;
   const std::string what = "cannot load stack " + Quoted(stack) + " from " + path_;
@@ -296,7 +300,7 @@ Result<StackState> SqliteStore::Load(const std::string& stack) {
       &err);
   if (!st.valid()) return err;
   st.Bind(1, stack);
-  while (st.Step(&err, what)) {
+  while (instances && st.Step(&err, what)) {
     InstanceState inst;
     std::string addr_text = st.Text(0);
     const std::string row = what + ": instance " + addr_text;

@@ -32,6 +32,7 @@ class SqliteStore : public StateStore {
 
   Result<std::vector<std::string>> Stacks() override;
   Result<StackState> Load(const std::string& stack) override;
+  Result<StackState> LoadHead(const std::string& stack) override;
   Status PutInstance(const std::string& stack, const InstanceState& inst) override;
   Status RemoveInstance(const std::string& stack, const Address& addr,
                         const std::string& deposed_key) override;
@@ -78,6 +79,8 @@ class SqliteStore : public StateStore {
   void MutateInTransaction(const std::string& stack, const std::string& what,
                            const std::function<void(int64_t serial, Diagnostics* err)>& body,
                            Diagnostics* err);
+  /// Load and LoadHead: the stack's row and outputs, and its instances if `instances`.
+  Result<StackState> Read(const std::string& stack, bool instances);
   /// CommitQueue's batch runner: one transaction, one savepoint per request (takes mu_).
   void RunBatch(const std::vector<CommitRequest*>& batch);
   /// INSERT OR IGNORE of the stack row (used by operations that do not bump the serial).

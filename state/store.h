@@ -43,6 +43,9 @@ class StateStore {
 
   /// The whole stack. A stack never written has empty lineage and serial 0.
   virtual Result<StackState> Load(const std::string& stack) = 0;
+  /// The stack without its instances: lineage, serial and outputs. For callers that
+  /// check freshness or keep old outputs, where Load would read every instance.
+  virtual Result<StackState> LoadHead(const std::string& stack) = 0;
 
   /// Writes (insert or replace by address + deposed_key) one instance; serial++.
   virtual Status PutInstance(const std::string& stack, const InstanceState& inst) = 0;

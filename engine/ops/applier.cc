@@ -210,7 +210,8 @@ Status CheckPlanFresh(Workspace& ws, const Plan& plan) {
     st.Error("The plan file is for stack \"" + plan.stack + "\", not \"" + ws.stack() + "\"");
     return st;
   }
-  auto state = ws.state().Load(ws.stack());
+  // Lineage and serial only: reading every instance here cost a large stack a full load.
+  auto state = ws.state().LoadHead(ws.stack());
   if (!state.ok()) return state.diags();
   if (!plan.lineage.empty() && state->lineage != plan.lineage) {
     st.Error("Saved plan does not match the given state",
@@ -311,12 +312,10 @@ Result<ApplyReport> ApplyPlan(Workspace& ws, const Plan& plan, const ApplyOption
   report.diags.Append(out_st);
 
   report.seconds = SecondsSince(t0);
-  auto final_state = ws.state().Load(ws.stack());
   record.finished_at = static_cast<int64_t>(std::time(nullptr));
   record.status = report.interrupted ? "interrupted" : (report.ok() ? "ok" : "error");
   record.summary = report.Summary();
-  if (final_state.ok()) record.serial_after = final_state->serial;
-  ws.state().EndRun(record);
+  ws.state().EndRun(record);  // records serial_after itself, from the stack's row
   ws.state().Unlock(lock.value());
   if (report.interrupted) {
     report.diags.Error("Interrupted: the run stopped early",

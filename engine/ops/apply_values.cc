@@ -116,7 +116,7 @@ Status ApplyValues::WriteOutputs(const Plan& plan, bool all_ok) {
   }
   const StackConfig* config = ws_.config();
   if (!config) return {};
-  auto state = store.Load(ws_.stack());
+  auto state = store.LoadHead(ws_.stack());  // the old outputs; instances are not needed
   if (!state.ok()) return state.diags();
   std::map<std::string, OutputState> old;
   for (const auto& o : state->outputs) old[o.name] = o;

@@ -139,6 +139,25 @@ TEST_CASE("MoveInstance renames, rewrites dependencies and refuses clashes and m
   CHECK(s->serial == 4);
 }
 
+TEST_CASE("LoadHead reads lineage, serial and outputs but no instances") {
+  TempDir dir;
+  auto store = OpenOrDie(dir.File("state.db"));
+  REQUIRE(store->PutInstance("s", MakeInstance("mem.thing.a", "id-a")).empty());
+  REQUIRE(store->SetOutputs("s", {{"o", Value("secret"), true}}).empty());
+  auto full = store->Load("s");
+  auto head = store->LoadHead("s");
+  REQUIRE(full.ok());
+  REQUIRE(head.ok());
+  CHECK(full->instances.size() == 1);
+  CHECK(head->instances.empty());
+  CHECK(head->stack == "s");
+  CHECK(head->lineage == full->lineage);
+  CHECK(head->serial == full->serial);
+  REQUIRE(head->outputs.size() == 1);
+  CHECK(head->outputs[0].value == "secret");
+  CHECK(head->outputs[0].sensitive);
+}
+
 TEST_CASE("Outputs round trip and SetOutputs replaces the previous set") {
   TempDir dir;
   auto store = OpenOrDie(dir.File("state.db"));
