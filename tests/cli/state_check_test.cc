@@ -179,8 +179,9 @@ TEST_CASE("state rekey refuses while a stack is locked and changes nothing", "[c
   Sandbox sb;
   ApplyBasic(sb);
   Sql(sb,
-      "INSERT INTO locks VALUES ('clitest', 'lock-1', 'someone@elsewhere', 'apply', 4242, "
-      "'elsewhere', strftime('%s','now'), strftime('%s','now') + 600)");
+      "INSERT INTO locks(stack, id, holder, operation, pid, host, acquired_at, lease_until) "
+      "VALUES ('clitest', 'lock-1', 'someone@elsewhere', 'apply', 4242, 'elsewhere', "
+      "strftime('%s','now'), strftime('%s','now') + 600)");
   sb.SetEnv("CAPSTAN_NEW_STATE_KEY", "new passphrase");
   RunResult rekey = sb.Run({"state", "rekey"});
   INFO(Describe(rekey));

@@ -1,4 +1,6 @@
 // End-to-end tests of output, state list/show/rm/mv/history, import and force-unlock.
+#include <sqlite3.h>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -181,6 +183,16 @@ resources:
   Sandbox::Wait(pid);
   INFO(sb.Read("slow.out") << sb.Read("slow.err"));
   REQUIRE(started);
+  // On this host the next run would see the holder's pid gone and take the lock over;
+  // a holder on another machine is what force-unlock is for.
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(sb.Path(".capstan/state.db").c_str(), &db) == SQLITE_OK);
+    int rc =
+        sqlite3_exec(db, "UPDATE locks SET host = 'elsewhere.example'", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    REQUIRE(rc == SQLITE_OK);
+  }
 
   RunResult blocked = sb.Run({"apply", "--auto-approve"});
   INFO(Describe(blocked));
