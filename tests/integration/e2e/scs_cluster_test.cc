@@ -2,11 +2,13 @@
 // OpenStack half against the real test bed, the Kubernetes half on fakes.
 //
 /// apply -> every OpenStack object there (counted by ownership marks with the openstack
-/// CLI) and every Kubernetes object there (the real kubectl against the fakes) -> a plan
-/// with no changes -> a worker flavor change planned as a rolling replacement and applied
-/// -> destroy in the right order: the workload's LoadBalancer Service and PVC before the
-/// Cluster object, the Cluster gone before Cluster API and kind are torn down, kind before
-/// the OpenStack server, the cluster's application credential revoked, nothing left.
+/// CLI) and every Kubernetes object there, addons included (the real kubectl against the
+/// fakes) -> a plan with no changes -> a worker flavor change planned as a rolling
+/// replacement and applied -> metrics-server turned off and its objects deleted ->
+/// destroy in the right order: the addons before the cluster, the workload's LoadBalancer
+/// Service and PVC before the Cluster object, the Cluster gone before Cluster API and kind
+/// are torn down, kind before the OpenStack server, the cluster's application credential
+/// revoked, nothing left.
 ///
 /// The management node is a real sshd on 127.0.0.1 (tests/providers/host/sshd_fixture.h)
 /// since the test bed's Nova servers have no VM behind them; kind and clusterctl on it are
@@ -97,18 +99,33 @@ TEST_CASE(
   scenario::PrepareExampleStack(box, "scs-cluster", stack);
   // The ssh key goes by environment, never on a command line.
   box.SetEnv("CAPSTAN_VAR_mgmt_private_key", sshd.client_key());
+  box.SetEnv("CAPSTAN_ADDON_CACHE", tools.dir / "addon-cache");
   int kind_port = host::FreeLocalPort();
-  std::vector<std::string> vars = {"--var", "prefix=" + prefix,
-                                   "--var", "external_network=public",
-                                   "--var", "flavor=SCS-2V-4-20s",
-                                   "--var", "auth_url=" + testbed::Cloud().auth_url,
-                                   "--var", "region=RegionOne",
-                                   "--var", "mgmt_host_address=127.0.0.1",
-                                   "--var", "mgmt_host_port=" + std::to_string(sshd.port()),
-                                   "--var", "mgmt_host_user=" + sshd.user(),
-                                   "--var", "mgmt_host_env=" + tools.env().dump(),
-                                   "--var", "kind_local_port=" + std::to_string(kind_port),
-                                   "--var", "ready_timeout=120"};
+  std::vector<std::string> vars = {
+      "--var",
+      "prefix=" + prefix,
+      "--var",
+      "external_network=public",
+      "--var",
+      "flavor=SCS-2V-4-20s",
+      "--var",
+      "auth_url=" + testbed::Cloud().auth_url,
+      "--var",
+      "region=RegionOne",
+      "--var",
+      "mgmt_host_address=127.0.0.1",
+      "--var",
+      "mgmt_host_port=" + std::to_string(sshd.port()),
+      "--var",
+      "mgmt_host_user=" + sshd.user(),
+      "--var",
+      "mgmt_host_env=" + tools.env().dump(),
+      "--var",
+      "kind_local_port=" + std::to_string(kind_port),
+      "--var",
+      "ready_timeout=120",
+      "--var",
+      "addon_source=" + std::string(CAPSTAN_SOURCE_DIR) + "/tests/providers/kubernetes/addon_data"};
   auto args = [&](std::vector<std::string> head, std::vector<std::string> extra = {}) {
     head.insert(head.end(), vars.begin(), vars.end());
     head.insert(head.end(), extra.begin(), extra.end());
@@ -175,12 +192,31 @@ TEST_CASE(
                            .out;
   CHECK(clouds.find(cred) != std::string::npos);
 
-  // Things in the workload cluster that hold OpenStack resources (OCCM, Cinder CSI).
+  // The addons in the workload cluster: calico, OCCM with the cluster's credential in its
+  // cloud.conf, Cinder CSI's StorageClass, metrics-server.
   std::string wkc = tools.dir / "workload.kubeconfig";
   RunShell(KubectlPath() + " --kubeconfig " + ShellQuote(kc) +
            " -n testcluster get secret testcluster-kubeconfig -o jsonpath={.data.value} | "
            "base64 -d > " +
            ShellQuote(wkc));
+  auto in_kube_system = [&](const std::string& what, const std::string& path) {
+    auto r = Kubectl(wkc, "-n kube-system get " + what + " -o " + ShellQuote("jsonpath=" + path));
+    return r.exit_code == 0 ? r.out : "<" + r.out + ">";
+  };
+  CHECK(in_kube_system("daemonset calico-node", "{.metadata.name}") == "calico-node");
+  CHECK(in_kube_system("daemonset openstack-cloud-controller-manager",
+                       "{.spec.template.spec.containers[0].image}") ==
+        "registry.k8s.io/provider-os/openstack-cloud-controller-manager:v1.28.2");
+  std::string cloud_conf =
+      RunShell(KubectlPath() + " --kubeconfig " + ShellQuote(wkc) + " --cache-dir " +
+               ShellQuote(wkc + ".cache") + " -n kube-system get secret cloud-config -o " +
+               ShellQuote("jsonpath={.data.cloud\\.conf}") + " | base64 -d")
+          .out;
+  CHECK(cloud_conf.find("application-credential-id=" + cred) != std::string::npos);
+  CHECK(Kubectl(wkc, "get storageclass cinder-default").exit_code == 0);
+  CHECK(in_kube_system("deployment metrics-server", "{.metadata.name}") == "metrics-server");
+
+  // Things in the workload cluster that hold OpenStack resources (OCCM, Cinder CSI).
   std::string wyaml = tools.dir / "workload-objects.yaml";
   clitest::WriteFile(
       wyaml,
@@ -220,7 +256,22 @@ TEST_CASE(
   INFO(Describe(after));
   CHECK(after.exit_code == 0);
 
-  // 4. Destroy, in order.
+  // 4. metrics-server turned off: its objects are deleted, nothing else changes.
+  flavor.insert(flavor.end(), {"--var", "deploy_metrics=false"});
+  RunResult removal = run(args({"plan", "--detailed-exitcode"}, flavor));
+  INFO(Describe(removal));
+  CHECK(removal.exit_code == 2);
+  CHECK(removal.out.find("k8s.addon.metrics_server[0] will be destroyed") != std::string::npos);
+  CHECK(clitest::Count(removal.out, " will be ") == 1);
+  RunResult removed = run(args({"apply", "--auto-approve"}, flavor));
+  INFO(Describe(removed));
+  REQUIRE(removed.exit_code == 0);
+  CHECK(Kubectl(wkc, "-n kube-system get deployment metrics-server").exit_code != 0);
+  CHECK(Kubectl(wkc, "get apiservice v1beta1.metrics.k8s.io").exit_code != 0);
+  CHECK(Kubectl(wkc, "-n kube-system get daemonset calico-node").exit_code == 0);
+  CHECK(run(args({"plan", "--detailed-exitcode"}, flavor)).exit_code == 0);
+
+  // 5. Destroy, in order.
   RunResult destroy = run(args({"destroy", "--auto-approve", "--json"}, flavor));
   INFO(Describe(destroy));
   REQUIRE(destroy.exit_code == 0);
@@ -234,6 +285,11 @@ TEST_CASE(
   };
   int cluster_done = done("capi.cluster.cluster");
   REQUIRE(cluster_done > 0);
+  for (const char* addon : {"k8s.addon.cni", "k8s.addon.occm", "k8s.addon.cinder_csi"}) {
+    CHECK(done(addon) > 0);
+    CHECK(done(addon) < begun("capi.cluster.cluster"));
+  }
+  CHECK(done("k8s.addon.cinder_csi") < begun("k8s.addon.occm"));
   CHECK(cluster_done < begun("capi.management.capi"));
   CHECK(cluster_done < begun("kind.cluster.kind"));
   CHECK(cluster_done < begun("openstack.application_credential.cluster_cred"));

@@ -38,12 +38,14 @@ struct StubTools {
     const char* p = getenv("PATH");
     return bin + ":" + (p ? p : "/usr/bin:/bin");
   }
-  /// The host.node env that makes the node's kind a CAPI management cluster.
+  /// The host.node env that makes the node's kind a CAPI management cluster whose
+  /// workload clusters serve the kinds addons need.
   nlohmann::json env() const {
-    return {{"PATH", path()},
-            {"CAPSTAN_FAKE_STATE", state()},
-            {"FAKE_KIND_APISERVER_ARGS", "--controllers capi_controllers"},
-            {"FAKE_KIND_LOG_DIR", logs()}};
+    return {
+        {"PATH", path()},
+        {"CAPSTAN_FAKE_STATE", state()},
+        {"FAKE_KIND_APISERVER_ARGS", "--controllers capi_controllers --controllers addon_kinds"},
+        {"FAKE_KIND_LOG_DIR", logs()}};
   }
   /// A command line with that environment (for kind get kubeconfig and cleanup).
   std::string Env() const {
