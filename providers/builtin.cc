@@ -17,12 +17,13 @@ ProviderRegistry& ProviderRegistry::Builtin() {
     r->Register("local", [] { return NewLocalProvider(); });
     r->Register("openstack", [] { return NewOpenStackProvider(); });
     r->Register("kubernetes", [] { return NewKubernetesProvider(); });
-    // host.node, kind.cluster, helm.release (and capi.management): one provider, three names.
+    // host.node, kind.cluster, helm.release and capi.management: one provider, three
+    // names. `capi` serves capi.management too (the type's prefix), see capi_provider.cc.
     for (const char* name : {"host", "kind", "helm"}) {
       r->Register(name, [name] { return NewHostProvider(name); });
     }
     r->Register("capi", [] { return NewCapiProvider(); });
-    // Add further built-in providers (kubernetes, capi, host) here.
+    // Add further built-in providers here.
     return r;
   }();
   return *registry;

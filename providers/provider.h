@@ -100,6 +100,12 @@ class ResourceType {
     return {};
   }
 
+  /// True when reading an object of this type sets up something the reads of the
+  /// objects that depend on it need during this run: kind.cluster opens the ssh forward
+  /// its `kubeconfig_local` points at. Refresh then reads those dependents after it
+  /// (engine/ops/refresh_order.h); every other read runs at once. Default: false.
+  virtual bool ReadEnablesDependents() const { return false; }
+
   /// Current state of the object `prior.id`, or nullopt when it no longer exists.
   virtual Result<std::optional<ObjectState>> Read(const CallContext& ctx,
                                                   const ObjectState& prior) = 0;

@@ -3,17 +3,13 @@
 
 #include <mutex>
 
+#include "engine/ops/refresh_order.h"
 #include "engine/scheduler.h"
 
 namespace capstan {
 namespace {
 
 constexpr size_t kChunk = 100;  ///< Instances per ReadMany call.
-
-struct Chunk {
-  std::string provider, type;
-  std::vector<size_t> members;  ///< Indices into the instances vector.
-};
 
 }  // namespace
 
@@ -55,10 +51,10 @@ RefreshResult Refresh(Workspace& ws, const std::vector<InstanceState>& instances
   for (size_t i = 0; i < instances.size(); ++i) {
     groups[{instances[i].provider, instances[i].type}].push_back(i);
   }
-  std::vector<Chunk> chunks;
+  std::vector<RefreshChunk> chunks;
   for (auto& [key, members] : groups) {
     for (size_t start = 0; start < members.size(); start += kChunk) {
-      Chunk c{key.first, key.second, {}};
+      RefreshChunk c{key.first, key.second, {}};
       size_t end = std::min(members.size(), start + kChunk);
       c.members.assign(members.begin() + start, members.begin() + end);
       chunks.push_back(std::move(c));
@@ -70,11 +66,18 @@ RefreshResult Refresh(Workspace& ws, const std::vector<InstanceState>& instances
   std::mutex mu;
   SchedulerOptions sopts;
   sopts.parallelism = std::max(1, parallelism);
+  std::vector<bool> enables(chunks.size(), false);
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    auto type = ws.GetType(chunks[i].provider, chunks[i].type);
+    enables[i] = type.ok() && type.value()->ReadEnablesDependents();
+  }
+  auto order = RefreshChunkOrder(instances, chunks, enables);
   std::vector<Job> jobs;
   for (size_t i = 0; i < chunks.size(); ++i) {
     Job j;
     j.id = static_cast<int>(i);
     j.pool = chunks[i].provider;
+    j.after = order[i];
     jobs.push_back(j);
     auto p = ws.GetProvider(chunks[i].provider);
     if (p.ok() && p.value()->MaxConcurrency() > 0) {
@@ -82,8 +85,8 @@ RefreshResult Refresh(Workspace& ws, const std::vector<InstanceState>& instances
     }
   }
   Scheduler sched(sopts);
-  sched.Run(jobs, [&](const Job& job) {
-    const Chunk& c = chunks[job.id];
+  ScheduleResult ran = sched.Run(jobs, [&](const Job& job) {
+    const RefreshChunk& c = chunks[job.id];
     auto type = ws.GetType(c.provider, c.type);
     if (!type.ok()) {
       std::lock_guard<std::mutex> lock(mu);
@@ -126,6 +129,19 @@ RefreshResult Refresh(Workspace& ws, const std::vector<InstanceState>& instances
     }
     return true;
   });
+  // A chunk skipped because the one it waits for could not run at all (its type is
+  // unknown) was not read: keep what state knows, and say why.
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    if (i >= ran.outcomes.size() || ran.outcomes[i] != JobOutcome::kSkipped) continue;
+    for (size_t m : chunks[i].members) {
+      failed[m] = true;
+      Diagnostic d;
+      d.severity = Severity::kError;
+      d.summary = "refresh failed: not read, because what it depends on could not be read";
+      d.address = instances[m].address.ToString();
+      result.diags.Add(d);
+    }
+  }
 
   for (size_t i = 0; i < instances.size(); ++i) {
     const InstanceState& prior = instances[i];

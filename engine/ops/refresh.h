@@ -2,8 +2,9 @@
 //
 /// Instances are grouped by (provider, type) and read with ResourceType::ReadMany in
 /// chunks, the chunks scheduled in parallel within each provider's pool — one list call
-/// per page instead of one GET per object where the provider allows it. The result is
-/// the refreshed state (objects that vanished are dropped) plus a DriftEntry for every
+/// per page instead of one GET per object where the provider allows it; only chunks that
+/// depend on a type whose read enables its dependents wait for it (refresh_order.h). The
+/// result is the refreshed state (objects that vanished are dropped) plus a DriftEntry for every
 /// instance whose real attributes differ from state, ignoring attributes the resource's
 /// lifecycle.ignore_changes or the type's controller_owned list name — which are
 /// reported with their reason, so `--verbose` can say what was skipped and why.

@@ -70,6 +70,10 @@ class KindCluster : public ResourceType {
  public:
   const ResourceSchema& schema() const override { return schema_; }
 
+  /// A read opens the forward `kubeconfig_local` names: a capi.cluster or k8s.manifest
+  /// that uses it is read after this in a refresh, not while the port is still closed.
+  bool ReadEnablesDependents() const override { return true; }
+
   Diagnostics Validate(const Value& props) const override {
     Diagnostics d;
     ValidateHost(props, d);

@@ -155,9 +155,9 @@ ResourceSchema ThingSchema() {
   return s;
 }
 
-ResourceSchema GroupSchema() {
+ResourceSchema GroupSchema(const std::string& type = "mem.group") {
   ResourceSchema s;
-  s.type = "mem.group";
+  s.type = type;
   s.description = "A group of things in the in-memory fake cloud (tests only).";
   s.attributes = {
       Attr("name", "Name of the group.").Required(),
@@ -170,13 +170,15 @@ ResourceSchema GroupSchema() {
 class MemType : public ResourceType {
  public:
   MemType(std::shared_ptr<MemoryCloud> cloud, ResourceSchema schema, std::string id_prefix,
-          bool has_serial)
+          bool has_serial, bool enables_dependents = false)
       : cloud_(std::move(cloud)),
         schema_(std::move(schema)),
         prefix_(std::move(id_prefix)),
-        has_serial_(has_serial) {}
+        has_serial_(has_serial),
+        enables_dependents_(enables_dependents) {}
 
   const ResourceSchema& schema() const override { return schema_; }
+  bool ReadEnablesDependents() const override { return enables_dependents_; }
   bool SupportsList() const override { return true; }
 
   Result<std::optional<ObjectState>> Read(const CallContext& ctx,
@@ -279,6 +281,7 @@ class MemType : public ResourceType {
   ResourceSchema schema_;
   std::string prefix_;
   bool has_serial_;
+  bool enables_dependents_;
 };
 
 }  // namespace
@@ -288,6 +291,8 @@ class MemType : public ResourceType {
 MemoryProvider::MemoryProvider(std::shared_ptr<MemoryCloud> cloud) : cloud_(std::move(cloud)) {
   types_["mem.thing"] = std::make_unique<MemType>(cloud_, ThingSchema(), "thing-", true);
   types_["mem.group"] = std::make_unique<MemType>(cloud_, GroupSchema(), "group-", false);
+  types_["mem.gate"] =
+      std::make_unique<MemType>(cloud_, GroupSchema("mem.gate"), "gate-", false, true);
 }
 
 MemoryProvider::~MemoryProvider() = default;

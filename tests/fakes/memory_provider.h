@@ -14,6 +14,8 @@
 ///              tags (map), status (controller-owned); computed: id, serial (1 on
 ///              create, +1 per update)
 ///   mem.group  inputs: name (required), members (list); computed: id
+///   mem.gate   as mem.group, and its read enables its dependents' reads
+///              (ReadEnablesDependents, like kind.cluster's ssh forward)
 #pragma once
 
 #include <atomic>

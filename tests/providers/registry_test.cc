@@ -36,6 +36,26 @@ TEST_CASE("Builtin registry offers the local provider with its two types") {
   CHECK((*p)->Configure({{"x", 1}}).HasErrors());
 }
 
+TEST_CASE("capi.management is found under its type prefix capi and still under host") {
+  auto capi = ProviderRegistry::Builtin().Create("capi");
+  REQUIRE(capi.ok());
+  auto names = (*capi)->TypeNames();
+  CHECK(names == std::vector<std::string>{"capi.cluster", "capi.management"});
+  ResourceType* via_capi = (*capi)->Type("capi.management");
+  REQUIRE(via_capi != nullptr);
+  auto host = ProviderRegistry::Builtin().Create("host");
+  REQUIRE(host.ok());
+  ResourceType* via_host = (*host)->Type("capi.management");
+  REQUIRE(via_host != nullptr);
+  // One implementation: the same schema (host, kubeconfig, versions) from both.
+  CHECK(via_capi->schema().type == "capi.management");
+  REQUIRE(via_capi->schema().attributes.size() == via_host->schema().attributes.size());
+  for (size_t i = 0; i < via_capi->schema().attributes.size(); ++i) {
+    CHECK(via_capi->schema().attributes[i].name == via_host->schema().attributes[i].name);
+  }
+  CHECK(via_capi->schema().Find("host") != nullptr);
+}
+
 TEST_CASE("Registry creates registered providers and replaces a re-registered name") {
   ProviderRegistry r;
   int made = 0;

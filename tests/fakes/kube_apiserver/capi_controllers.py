@@ -10,7 +10,8 @@ controllers' observable behaviour, just enough for those code paths:
                       Ready turn True after --ready-after; then Secret <name>-kubeconfig
                       (type cluster.x-k8s.io/secret, key `value`) appears, pointing at a
                       SECOND fake apiserver started for the workload cluster (its files in
-                      <dir of --log>/workload-<ns>-<name>/, request log requests.jsonl).
+                      <dir of --log>/workload-<ns>-<name>/, request log requests.jsonl;
+                      it loads the other --controllers modules, e.g. addon_kinds).
                       Deleting it: after --finalize-after every object of the namespace
                       labelled cluster.x-k8s.io/cluster-name=<name> is deleted, the
                       workload apiserver is stopped, then the finalizer goes.
@@ -139,6 +140,11 @@ class Controllers:
         cmd = [sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_apiserver.py"),
                "--port", "0", "--port-file", port_file, "--log", os.path.join(d, "requests.jsonl"),
                "--minor", self.args.minor, "--ready-after", "0.5", "--finalize-after", "0.3"]
+        # The other --controllers modules serve the workload cluster too (e.g. addon_kinds,
+        # so addons can be applied there); this one only manages clusters.
+        for c in self.args.controllers:
+            if os.path.basename(c).removesuffix(".py") != "capi_controllers":
+                cmd += ["--controllers", c]
 
         def die_with_parent():  # the management fake may be SIGKILLed: take the child along
             try:

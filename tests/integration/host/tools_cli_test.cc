@@ -1,7 +1,8 @@
 // The management-node stack end to end through the real `capstan` binary: host.node
 // (local), kind.cluster, helm.release and capi.management, run by the STUB kind, helm and
 // clusterctl of tests/fakes/bin/ against fake kube-apiservers (label `kube`). Reads of
-// capi.management use the real kubectl; the test skips without it.
+// capi.management use the real kubectl; the test skips without it. capi.management is
+// first applied with `provider: host`, then planned without it (the capi provider's).
 #include <catch2/catch.hpp>
 
 #include "tests/cli/harness.h"
@@ -10,7 +11,10 @@
 namespace capstan::clitest {
 namespace {
 
-std::string Stack(const std::string& state, int replicas, const std::string& capi_version) {
+/// `capi_provider_line`: write `provider: host` on capi.management (how stacks had to say
+/// it before the capi provider served the type too).
+std::string Stack(const std::string& state, int replicas, const std::string& capi_version,
+                  bool capi_provider_line = false) {
   std::string bin = std::string(CAPSTAN_SOURCE_DIR) + "/tests/fakes/bin";
   const char* path = getenv("PATH");
   return "stack: mgmt-node\nresources:\n"
@@ -29,7 +33,9 @@ std::string Stack(const std::string& state, int replicas, const std::string& cap
          "      version: 4.9.1\n      values:\n        controller:\n          replicaCount: " +
          std::to_string(replicas) +
          "\n"
-         "  capi:\n    type: capi.management\n    provider: host\n    properties:\n"
+         "  capi:\n    type: capi.management\n" +
+         std::string(capi_provider_line ? "    provider: host\n" : "") +
+         "    properties:\n"
          "      host: ${mgmt.connection}\n"
          "      kubeconfig: ${kind.kubeconfig}\n"
          "      core_version: " +
@@ -56,12 +62,15 @@ TEST_CASE("management node stack: apply, clean re-plan, in-place upgrades, destr
     ~Cleanup() { capstan::testing::RunShell(env + "kind delete cluster --name mgmt"); }
   } cleanup{env};
 
-  sb.Write("stack.yaml", Stack(state, 2, "v1.6.3"));
+  // Applied the old way, with `provider: host` on capi.management ...
+  sb.Write("stack.yaml", Stack(state, 2, "v1.6.3", /*capi_provider_line=*/true));
   RunResult apply = sb.Run({"apply", "--auto-approve"});
   INFO(Describe(apply));
   REQUIRE(apply.exit_code == 0);
   CHECK(capstan::testing::RunShell(env + "kind get clusters 2>/dev/null").out == "mgmt\n");
 
+  // ... and planned without it: the capi provider serves the type, nothing changes.
+  sb.Write("stack.yaml", Stack(state, 2, "v1.6.3"));
   RunResult plan = sb.Run({"plan", "--detailed-exitcode"});
   INFO(Describe(plan));
   CHECK(plan.exit_code == 0);

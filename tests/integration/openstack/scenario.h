@@ -1,7 +1,7 @@
 // Helpers for whole-stack scenarios: the real `capstan` binary against the test bed,
 // with everything checked through the `openstack` CLI.
 //
-/// A scenario copies examples/openstack-mgmt into a sandbox, gives it a unique stack
+/// A scenario copies an example (examples/openstack-mgmt) into a sandbox, gives it a unique stack
 /// name and prefix (so scenarios can run in parallel), and counts what exists in the
 /// cloud by capstan's ownership marks — the proof that nothing was duplicated or left
 /// behind is made with a client capstan did not write.
@@ -46,16 +46,18 @@ inline void EnsureImage(const std::string& name = "Ubuntu 22.04") {
   if (fd >= 0) close(fd);
 }
 
-/// A sandbox holding examples/openstack-mgmt as stack `stack`, pointed at ostb-demo.
-inline void PrepareMgmtStack(clitest::Sandbox& box, const std::string& stack) {
+/// A sandbox holding examples/<example> as stack `stack` (its `stack:` line in
+/// stack.yaml renamed), pointed at ostb-demo.
+inline void PrepareExampleStack(clitest::Sandbox& box, const std::string& example,
+                                const std::string& stack) {
   namespace fs = std::filesystem;
-  fs::path src = fs::path(CAPSTAN_SOURCE_DIR) / "examples/openstack-mgmt";
+  fs::path src = fs::path(CAPSTAN_SOURCE_DIR) / "examples" / example;
   for (const auto& e : fs::directory_iterator(src)) {
     fs::copy(e.path(), box.Path(e.path().filename().string()), fs::copy_options::recursive);
   }
   std::string text = box.Read("stack.yaml");
-  text =
-      std::regex_replace(text, std::regex("\nstack: openstack-mgmt\n"), "\nstack: " + stack + "\n");
+  text = std::regex_replace(text, std::regex("\nstack: " + example + "\n"),
+                            "\nstack: " + stack + "\n");
   box.Write("stack.yaml", text);
   box.SetEnv("OS_CLIENT_CONFIG_FILE", testbed::CloudsYaml());
   box.SetEnv("OS_CLOUD", "ostb-demo");
@@ -63,6 +65,11 @@ inline void PrepareMgmtStack(clitest::Sandbox& box, const std::string& stack) {
                         "OS_APPLICATION_CREDENTIAL_SECRET", "OS_USERNAME"}) {
     box.UnsetEnv(v);
   }
+}
+
+/// A sandbox holding examples/openstack-mgmt as stack `stack`, pointed at ostb-demo.
+inline void PrepareMgmtStack(clitest::Sandbox& box, const std::string& stack) {
+  PrepareExampleStack(box, "openstack-mgmt", stack);
 }
 
 /// The variables a scenario passes: a unique prefix, a flavor the test bed has, the
