@@ -7,7 +7,7 @@
 namespace capstan::clitest {
 namespace {
 
-constexpr const char* kStack = R"(stack: graphs
+constexpr const char* kGraphStack = R"(stack: graphs
 resources:
   a: {type: local.file, properties: {path: "out/a.txt", content: "a\n"}}
   b: {type: local.file, properties: {path: "out/b.txt", content: "${a.sha256}\n"}}
@@ -17,7 +17,7 @@ resources:
 
 TEST_CASE("graph --format mermaid draws vertices and labelled edges", "[cli][graph]") {
   Sandbox sb;
-  sb.Write("stack.yaml", kStack);
+  sb.Write("stack.yaml", kGraphStack);
   RunResult r = sb.Run({"graph", "--format", "mermaid"});
   INFO(Describe(r));
   REQUIRE(r.exit_code == 0);
@@ -29,7 +29,7 @@ TEST_CASE("graph --format mermaid draws vertices and labelled edges", "[cli][gra
 
 TEST_CASE("graph --plan annotates resources with their planned action", "[cli][graph]") {
   Sandbox sb;
-  sb.Write("stack.yaml", kStack);
+  sb.Write("stack.yaml", kGraphStack);
   RunResult dot = sb.Run({"graph", "--plan"});
   INFO(Describe(dot));
   REQUIRE(dot.exit_code == 0);
@@ -38,8 +38,9 @@ TEST_CASE("graph --plan annotates resources with their planned action", "[cli][g
 
   RunResult apply = sb.Run({"apply", "--auto-approve"});
   REQUIRE(apply.exit_code == 0);
-  sb.Write("stack.yaml",
-           std::string(kStack).replace(std::string(kStack).find("\"a\\n\""), 5, "\"A\\n\""));
+  sb.Write(
+      "stack.yaml",
+      std::string(kGraphStack).replace(std::string(kGraphStack).find("\"a\\n\""), 5, "\"A\\n\""));
   RunResult json = sb.Run({"graph", "--plan", "--format", "json"});
   INFO(Describe(json));
   REQUIRE(json.exit_code == 0);
@@ -56,7 +57,7 @@ TEST_CASE("graph --plan annotates resources with their planned action", "[cli][g
 TEST_CASE("graph --format svg renders with Graphviz, or says clearly that dot is missing",
           "[cli][graph]") {
   Sandbox sb;
-  sb.Write("stack.yaml", kStack);
+  sb.Write("stack.yaml", kGraphStack);
   sb.SetEnv("PATH", "/nonexistent");
   RunResult missing = sb.Run({"graph", "--format", "svg"});
   INFO(Describe(missing));

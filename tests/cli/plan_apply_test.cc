@@ -2,21 +2,11 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "tests/cli/basic_apply.h"
 #include "tests/cli/harness.h"
 #include "tests/cli/stacks.h"
 
 namespace capstan::clitest {
-namespace {
-
-/// Applies kBasicStack in `sb` and checks it succeeded.
-void ApplyBasic(Sandbox& sb) {
-  sb.Write("stack.yaml", kBasicStack);
-  RunResult r = sb.Run({"apply", "--auto-approve"});
-  INFO(Describe(r));
-  REQUIRE(r.exit_code == 0);
-}
-
-}  // namespace
 
 TEST_CASE("plan on empty state shows creates and exits 2 with --detailed-exitcode", "[cli]") {
   Sandbox sb;

@@ -9,18 +9,12 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include "tests/cli/basic_apply.h"
 #include "tests/cli/harness.h"
 #include "tests/cli/stacks.h"
 
 namespace capstan::clitest {
 namespace {
-
-void ApplyBasic(Sandbox& sb) {
-  sb.Write("stack.yaml", kBasicStack);
-  RunResult r = sb.Run({"apply", "--auto-approve"});
-  INFO(Describe(r));
-  REQUIRE(r.exit_code == 0);
-}
 
 void Sql(const Sandbox& sb, const std::string& sql) {
   sqlite3* db = nullptr;

@@ -5,20 +5,11 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "tests/cli/basic_apply.h"
 #include "tests/cli/harness.h"
 #include "tests/cli/stacks.h"
 
 namespace capstan::clitest {
-namespace {
-
-void ApplyBasic(Sandbox& sb) {
-  sb.Write("stack.yaml", kBasicStack);
-  RunResult r = sb.Run({"apply", "--auto-approve"});
-  INFO(Describe(r));
-  REQUIRE(r.exit_code == 0);
-}
-
-}  // namespace
 
 TEST_CASE("output lists outputs with sensitive ones masked, and prints one raw", "[cli]") {
   Sandbox sb;

@@ -3,22 +3,13 @@
 #include <catch2/catch.hpp>
 
 #include "engine/config/functions.h"
+#include "tests/engine/config/function_call.h"
 
 namespace capstan {
 namespace {
 
-Value Ok(std::string_view name, std::vector<Value> args) {
-  auto r = CallFunction(name, args, FunctionEnv{});
-  INFO(r.diags().ToString());
-  REQUIRE(r.ok());
-  return *r;
-}
-
-std::string Err(std::string_view name, std::vector<Value> args) {
-  auto r = CallFunction(name, args, FunctionEnv{});
-  REQUIRE_FALSE(r.ok());
-  return r.diags().items()[0].summary;
-}
+using functest::Err;
+using functest::Ok;
 
 const Value kFlavors = Value::parse(R"({"small": "SCS-2V-4", "large": "SCS-8V-32"})");
 

@@ -27,11 +27,6 @@ constexpr const char* kFaults =
     "stall=0.01";
 constexpr int kMaxRuns = 6;
 
-std::vector<std::string> Args(std::vector<std::string> head, const std::string& prefix) {
-  for (auto& v : scenario::MgmtVars(prefix)) head.push_back(v);
-  return head;
-}
-
 std::string FaultSummary(const faults::FaultProxy& proxy) {
   Value stats = proxy.Stats();
   if (!stats.is_object()) return "no fault injected";
@@ -73,9 +68,9 @@ TEST_CASE("openstack-mgmt through the fault proxy converges without duplicates o
   bool converged = false;
   while (apply_runs < kMaxRuns && !converged) {
     ++apply_runs;
-    RunResult apply = box.Run(Args({"apply", "--auto-approve"}, prefix));
+    RunResult apply = box.Run(scenario::MgmtArgs({"apply", "--auto-approve"}, prefix));
     note("apply " + std::to_string(apply_runs), apply);
-    RunResult plan = box.Run(Args({"plan", "--detailed-exitcode"}, prefix));
+    RunResult plan = box.Run(scenario::MgmtArgs({"plan", "--detailed-exitcode"}, prefix));
     note("plan after apply " + std::to_string(apply_runs), plan);
     converged = apply.exit_code == 0 && plan.exit_code == 0;
   }
@@ -95,7 +90,7 @@ TEST_CASE("openstack-mgmt through the fault proxy converges without duplicates o
   bool destroyed = false;
   while (destroy_runs < kMaxRuns && !destroyed) {
     ++destroy_runs;
-    RunResult destroy = box.Run(Args({"destroy", "--auto-approve"}, prefix));
+    RunResult destroy = box.Run(scenario::MgmtArgs({"destroy", "--auto-approve"}, prefix));
     note("destroy " + std::to_string(destroy_runs), destroy);
     destroyed = destroy.exit_code == 0;
   }
@@ -118,7 +113,7 @@ TEST_CASE("openstack-mgmt through the fault proxy converges without duplicates o
   CHECK(check.exit_code == 0);
   if (!destroyed) {  // leave the shared test bed clean: destroy without the proxy
     box.SetEnv("OS_CLIENT_CONFIG_FILE", testbed::CloudsYaml());
-    box.Run(Args({"destroy", "--auto-approve"}, prefix));
+    box.Run(scenario::MgmtArgs({"destroy", "--auto-approve"}, prefix));
   }
 }
 

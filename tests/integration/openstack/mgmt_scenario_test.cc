@@ -24,11 +24,6 @@ std::map<std::string, int> Zero() {
   return z;
 }
 
-std::vector<std::string> Args(std::vector<std::string> head, const std::string& prefix) {
-  for (auto& v : scenario::MgmtVars(prefix)) head.push_back(v);
-  return head;
-}
-
 TEST_CASE("openstack-mgmt applies, shows no changes, reports drift and destroys cleanly",
           "[openstack][scenario]") {
   if (!testbed::Available()) FAIL(testbed::kNotUp);
@@ -38,7 +33,7 @@ TEST_CASE("openstack-mgmt applies, shows no changes, reports drift and destroys 
   std::string prefix = "cs" + std::to_string(getpid());
   scenario::PrepareMgmtStack(box, stack);
 
-  RunResult apply = box.Run(Args({"apply", "--auto-approve"}, prefix));
+  RunResult apply = box.Run(scenario::MgmtArgs({"apply", "--auto-approve"}, prefix));
   INFO(apply.all());
   REQUIRE(apply.exit_code == 0);
   auto applied = scenario::CountOwned(stack, prefix);
@@ -65,7 +60,7 @@ TEST_CASE("openstack-mgmt applies, shows no changes, reports drift and destroys 
   CHECK(addr.out.find(scenario::Text(fips[0], "Floating IP Address")) != std::string::npos);
   CHECK_FALSE(scenario::Text(fips[0], "Port").empty());
 
-  RunResult noop = box.Run(Args({"plan", "--detailed-exitcode"}, prefix));
+  RunResult noop = box.Run(scenario::MgmtArgs({"plan", "--detailed-exitcode"}, prefix));
   INFO(noop.all());
   CHECK(noop.exit_code == 0);
 
@@ -108,7 +103,7 @@ TEST_CASE("openstack-mgmt applies, shows no changes, reports drift and destroys 
   }
   REQUIRE_FALSE(icmp_rule.empty());
   REQUIRE(testbed::OpenStackCli("security group rule delete " + icmp_rule).status == 0);
-  RunResult drift = box.Run(Args({"drift"}, prefix));
+  RunResult drift = box.Run(scenario::MgmtArgs({"drift"}, prefix));
   INFO(drift.all());
   CHECK(drift.exit_code == 2);
   CHECK(drift.out.find("openstack.server.server") != std::string::npos);
@@ -116,12 +111,12 @@ TEST_CASE("openstack-mgmt applies, shows no changes, reports drift and destroys 
   CHECK(drift.out.find("openstack.security_group_rule.sg_icmp_rule") != std::string::npos);
 
   // Apply repairs both; then the plan is empty again.
-  RunResult repair = box.Run(Args({"apply", "--auto-approve"}, prefix));
+  RunResult repair = box.Run(scenario::MgmtArgs({"apply", "--auto-approve"}, prefix));
   INFO(repair.all());
   CHECK(repair.exit_code == 0);
-  CHECK(box.Run(Args({"plan", "--detailed-exitcode"}, prefix)).exit_code == 0);
+  CHECK(box.Run(scenario::MgmtArgs({"plan", "--detailed-exitcode"}, prefix)).exit_code == 0);
 
-  RunResult destroy = box.Run(Args({"destroy", "--auto-approve"}, prefix));
+  RunResult destroy = box.Run(scenario::MgmtArgs({"destroy", "--auto-approve"}, prefix));
   INFO(destroy.all());
   CHECK(destroy.exit_code == 0);
   auto left = scenario::CountOwned(stack, prefix);
@@ -139,7 +134,7 @@ TEST_CASE("openstack-mgmt killed with SIGKILL during apply converges without dup
   scenario::PrepareMgmtStack(box, stack);
 
   // Kill it while the server is being created (well after the network objects).
-  pid_t pid = box.Spawn(Args({"apply", "--auto-approve"}, prefix), "killed");
+  pid_t pid = box.Spawn(scenario::MgmtArgs({"apply", "--auto-approve"}, prefix), "killed");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
@@ -151,16 +146,16 @@ TEST_CASE("openstack-mgmt killed with SIGKILL during apply converges without dup
 
   // The killed run's lock is still live, but on this host its pid is provably gone:
   // the next run takes it over at once (state/store_locks.cc), no force-unlock needed.
-  RunResult again = box.Run(Args({"apply", "--auto-approve"}, prefix));
+  RunResult again = box.Run(scenario::MgmtArgs({"apply", "--auto-approve"}, prefix));
   INFO(box.Read("killed.out") + box.Read("killed.err") + again.all());
   CHECK(again.exit_code == 0);
   CHECK(again.all().find("from a dead run") != std::string::npos);
   auto after = scenario::CountOwned(stack, prefix);
   INFO("owned objects after the re-run: " << scenario::Describe(after));
   CHECK(after == kExpected);
-  CHECK(box.Run(Args({"plan", "--detailed-exitcode"}, prefix)).exit_code == 0);
+  CHECK(box.Run(scenario::MgmtArgs({"plan", "--detailed-exitcode"}, prefix)).exit_code == 0);
 
-  RunResult destroy = box.Run(Args({"destroy", "--auto-approve"}, prefix));
+  RunResult destroy = box.Run(scenario::MgmtArgs({"destroy", "--auto-approve"}, prefix));
   INFO(destroy.all());
   CHECK(destroy.exit_code == 0);
   auto left = scenario::CountOwned(stack, prefix);

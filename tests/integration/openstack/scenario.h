@@ -79,6 +79,12 @@ inline std::vector<std::string> MgmtVars(const std::string& prefix) {
           "--var", "external_network=public"};
 }
 
+/// A capstan command line followed by MgmtVars(prefix).
+inline std::vector<std::string> MgmtArgs(std::vector<std::string> head, const std::string& prefix) {
+  for (auto& v : MgmtVars(prefix)) head.push_back(v);
+  return head;
+}
+
 /// Number of objects of each kind carrying `capstan-stack=<stack>` (tags, metadata or
 /// description), counted with the `openstack` CLI. Keys: network, subnet, router, port,
 /// security_group, security_group_rule, floating_ip, server, keypair (by name prefix),

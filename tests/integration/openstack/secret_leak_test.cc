@@ -77,11 +77,6 @@ int WaitSamplingPs(pid_t pid, std::string* ps_log, int* samples) {
   }
 }
 
-std::vector<std::string> Args(std::vector<std::string> head, const std::string& prefix) {
-  for (auto& v : scenario::MgmtVars(prefix)) head.push_back(v);
-  return head;
-}
-
 /// The test bed's own secrets from clouds.yaml: passwords and credential secrets.
 std::vector<std::string> TestbedSecrets() {
   std::vector<std::string> out;
@@ -109,11 +104,11 @@ TEST_CASE("openstack-mgmt: no secret reaches state, plan file, output, or proces
     captured[name + " stderr"] = r.err;
   };
 
-  RunResult plan = box.Run(Args({"plan", "--out", "plan.bin"}, prefix));
+  RunResult plan = box.Run(scenario::MgmtArgs({"plan", "--out", "plan.bin"}, prefix));
   INFO(plan.all());
   REQUIRE(plan.exit_code == 0);
   keep("plan --out", plan);
-  keep("plan --json", box.Run(Args({"plan", "--json"}, prefix)));
+  keep("plan --json", box.Run(scenario::MgmtArgs({"plan", "--json"}, prefix)));
 
   std::string ps_log;
   int samples = 0;
@@ -125,8 +120,9 @@ TEST_CASE("openstack-mgmt: no secret reaches state, plan file, output, or proces
   REQUIRE(code == 0);
   captured["plan file"] = box.Read("plan.bin");
 
-  keep("apply --json (no changes)", box.Run(Args({"apply", "--auto-approve", "--json"}, prefix)));
-  keep("drift --json", box.Run(Args({"drift", "--json"}, prefix)));
+  keep("apply --json (no changes)",
+       box.Run(scenario::MgmtArgs({"apply", "--auto-approve", "--json"}, prefix)));
+  keep("drift --json", box.Run(scenario::MgmtArgs({"drift", "--json"}, prefix)));
   keep("output", box.Run({"output"}));
   keep("state list --json", box.Run({"state", "list", "--json"}));
   keep("state show keypair", box.Run({"state", "show", "openstack.keypair.keypair"}));
@@ -157,7 +153,7 @@ TEST_CASE("openstack-mgmt: no secret reaches state, plan file, output, or proces
   for (const auto& [what, s] : secrets) REQUIRE(s.size() >= 8);
 
   // Destroy last, watched the same way.
-  pid = box.Spawn(Args({"destroy", "--auto-approve"}, prefix), "destroy");
+  pid = box.Spawn(scenario::MgmtArgs({"destroy", "--auto-approve"}, prefix), "destroy");
   code = WaitSamplingPs(pid, &ps_log, &samples);
   captured["destroy stdout"] = box.Read("destroy.out");
   captured["destroy stderr"] = box.Read("destroy.err");

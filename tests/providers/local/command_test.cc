@@ -11,7 +11,7 @@ namespace {
 using testing::ReadFile;
 using testing::TempDir;
 
-CallContext Ctx(std::vector<std::string>* progress = nullptr) {
+CallContext CommandCtx(std::vector<std::string>* progress = nullptr) {
   CallContext c;
   c.stack = "st";
   c.address = *Address::Parse("local.command.c");
@@ -23,7 +23,7 @@ TEST_CASE("local.command create passes environment and parses JSON outputs") {
   auto type = NewLocalCommandType();
   Value props = {{"create", "printf '{\"greeting\":\"%s\",\"n\":3}\\n' \"$WHO\""},
                  {"environment", {{"WHO", "world"}}}};
-  auto made = type->Create(Ctx(), props);
+  auto made = type->Create(CommandCtx(), props);
   REQUIRE(made.ok());
   CHECK(made->id.size() == 16);
   CHECK(made->attributes["stdout"] == "{\"greeting\":\"world\",\"n\":3}");
@@ -33,7 +33,7 @@ TEST_CASE("local.command create passes environment and parses JSON outputs") {
 
 TEST_CASE("local.command outputs are empty when stdout is not a JSON object") {
   auto type = NewLocalCommandType();
-  auto made = type->Create(Ctx(), {{"create", "echo '  plain text  '"}});
+  auto made = type->Create(CommandCtx(), {{"create", "echo '  plain text  '"}});
   REQUIRE(made.ok());
   CHECK(made->attributes["stdout"] == "plain text");
   CHECK(made->attributes["outputs"] == Value::object());
@@ -42,7 +42,7 @@ TEST_CASE("local.command outputs are empty when stdout is not a JSON object") {
 TEST_CASE("local.command streams stdout lines as progress") {
   auto type = NewLocalCommandType();
   std::vector<std::string> progress;
-  auto made = type->Create(Ctx(&progress), {{"create", "echo step1; echo step2"}});
+  auto made = type->Create(CommandCtx(&progress), {{"create", "echo step1; echo step2"}});
   REQUIRE(made.ok());
   CHECK(progress == std::vector<std::string>{"step1", "step2"});
 }
@@ -50,7 +50,8 @@ TEST_CASE("local.command streams stdout lines as progress") {
 TEST_CASE("local.command failure names the exit code and the tail of stderr") {
   auto type = NewLocalCommandType();
   auto made = type->Create(
-      Ctx(), {{"create", "i=0; while [ $i -lt 30 ]; do echo e$i >&2; i=$((i+1)); done; exit 4"}});
+      CommandCtx(),
+      {{"create", "i=0; while [ $i -lt 30 ]; do echo e$i >&2; i=$((i+1)); done; exit 4"}});
   REQUIRE_FALSE(made.ok());
   std::string msg = made.diags().ToString();
   CHECK(msg.find("exit code 4") != std::string::npos);
@@ -64,7 +65,7 @@ TEST_CASE("local.command redacts sensitive_environment values from errors and pr
   std::vector<std::string> progress;
   Value props = {{"create", "echo \"token is $TOKEN\"; echo \"bad $TOKEN\" >&2; exit 1"},
                  {"sensitive_environment", {{"TOKEN", "hunter2-secret"}}}};
-  auto made = type->Create(Ctx(&progress), props);
+  auto made = type->Create(CommandCtx(&progress), props);
   REQUIRE_FALSE(made.ok());
   std::string msg = made.diags().ToString();
   CHECK(msg.find("hunter2-secret") == std::string::npos);
@@ -80,9 +81,9 @@ TEST_CASE("local.command destroy runs the destroy command with the id in the env
                  {"destroy", "echo \"$CAPSTAN_ID $X\" > destroyed"},
                  {"working_dir", dir.path()},
                  {"environment", {{"X", "bye"}}}};
-  auto made = type->Create(Ctx(), props);
+  auto made = type->Create(CommandCtx(), props);
   REQUIRE(made.ok());
-  CHECK(type->Delete(Ctx(), *made).empty());
+  CHECK(type->Delete(CommandCtx(), *made).empty());
   CHECK(ReadFile(dir / "destroyed") == made->id + " bye\n");
 }
 
@@ -90,10 +91,10 @@ TEST_CASE("local.command update runs the update command in place") {
   auto type = NewLocalCommandType();
   Value props = {
       {"create", "echo created"}, {"update", "echo \"updated $V\""}, {"environment", {{"V", "1"}}}};
-  auto made = type->Create(Ctx(), props);
+  auto made = type->Create(CommandCtx(), props);
   REQUIRE(made.ok());
   props["environment"]["V"] = "2";
-  auto upd = type->Update(Ctx(), *made, props);
+  auto upd = type->Update(CommandCtx(), *made, props);
   REQUIRE(upd.ok());
   CHECK(upd->id == made->id);
   CHECK(upd->attributes["stdout"] == "updated 2");
@@ -106,10 +107,10 @@ TEST_CASE("local.command without update re-creates: old destroy, new create, new
                  {"destroy", "echo \"destroy $V\" >> log"},
                  {"working_dir", dir.path()},
                  {"environment", {{"V", "1"}}}};
-  auto made = type->Create(Ctx(), props);
+  auto made = type->Create(CommandCtx(), props);
   REQUIRE(made.ok());
   props["environment"]["V"] = "2";
-  auto upd = type->Update(Ctx(), *made, props);
+  auto upd = type->Update(CommandCtx(), *made, props);
   REQUIRE(upd.ok());
   CHECK(upd->id != made->id);
   CHECK(ReadFile(dir / "log") == "create 1\ndestroy 1\ncreate 2\n");
@@ -121,14 +122,14 @@ TEST_CASE("local.command read command refreshes outputs and exit 3 means gone") 
   std::string flag = dir / "present";
   Value props = {{"create", "touch " + flag},
                  {"read", "if [ -e " + flag + " ]; then echo '{\"ok\":true}'; else exit 3; fi"}};
-  auto made = type->Create(Ctx(), props);
+  auto made = type->Create(CommandCtx(), props);
   REQUIRE(made.ok());
-  auto r = type->Read(Ctx(), *made);
+  auto r = type->Read(CommandCtx(), *made);
   REQUIRE(r.ok());
   REQUIRE(r->has_value());
   CHECK((*r)->attributes["outputs"] == Value({{"ok", true}}));
   std::filesystem::remove(flag);
-  auto gone = type->Read(Ctx(), *made);
+  auto gone = type->Read(CommandCtx(), *made);
   REQUIRE(gone.ok());
   CHECK_FALSE(gone->has_value());
 }
@@ -136,7 +137,7 @@ TEST_CASE("local.command read command refreshes outputs and exit 3 means gone") 
 TEST_CASE("local.command read without a read command returns the prior unchanged") {
   auto type = NewLocalCommandType();
   ObjectState prior{"abc", {{"create", "true"}, {"stdout", "x"}}};
-  auto r = type->Read(Ctx(), prior);
+  auto r = type->Read(CommandCtx(), prior);
   REQUIRE(r.ok());
   REQUIRE(r->has_value());
   CHECK((*r)->attributes == prior.attributes);
@@ -145,7 +146,7 @@ TEST_CASE("local.command read without a read command returns the prior unchanged
 TEST_CASE("local.command read command failure is an error") {
   auto type = NewLocalCommandType();
   ObjectState prior{"abc", {{"create", "true"}, {"read", "exit 9"}}};
-  auto r = type->Read(Ctx(), prior);
+  auto r = type->Read(CommandCtx(), prior);
   REQUIRE_FALSE(r.ok());
   CHECK(r.diags().ToString().find("exit code 9") != std::string::npos);
 }

@@ -15,7 +15,7 @@ using testing::ReadFile;
 using testing::TempDir;
 using testing::WriteFile;
 
-CallContext Ctx() {
+CallContext FileCtx() {
   CallContext c;
   c.stack = "t";
   c.address = *Address::Parse("local.file.f");
@@ -33,7 +33,7 @@ TEST_CASE("local.file create writes content, parent dirs, mode and sha256") {
   auto type = NewLocalFileType();
   std::string path = dir / "a/b/c.txt";
   Value props = ApplyDefaults(type->schema(), {{"path", path}, {"content", "hello\n"}});
-  auto made = type->Create(Ctx(), props);
+  auto made = type->Create(FileCtx(), props);
   REQUIRE(made.ok());
   CHECK(made->id == path);
   CHECK(ReadFile(path) == "hello\n");
@@ -50,7 +50,7 @@ TEST_CASE("local.file id is the absolute path for a relative path") {
   auto cwd = std::filesystem::current_path();
   std::filesystem::current_path(dir.path());
   auto type = NewLocalFileType();
-  auto made = type->Create(Ctx(), {{"path", "rel.txt"}, {"content", "x"}, {"mode", "0600"}});
+  auto made = type->Create(FileCtx(), {{"path", "rel.txt"}, {"content", "x"}, {"mode", "0600"}});
   std::filesystem::current_path(cwd);
   REQUIRE(made.ok());
   CHECK(made->id == dir / "rel.txt");
@@ -60,17 +60,17 @@ TEST_CASE("local.file read reports out-of-band edits as drift") {
   TempDir dir;
   auto type = NewLocalFileType();
   std::string path = dir / "f.txt";
-  auto made = type->Create(Ctx(), {{"path", path}, {"content", "v1"}, {"mode", "0644"}});
+  auto made = type->Create(FileCtx(), {{"path", path}, {"content", "v1"}, {"mode", "0644"}});
   REQUIRE(made.ok());
 
-  auto same = type->Read(Ctx(), *made);
+  auto same = type->Read(FileCtx(), *made);
   REQUIRE(same.ok());
   REQUIRE(same->has_value());
   CHECK((*same)->attributes == made->attributes);
 
   WriteFile(path, "edited");
   chmod(path.c_str(), 0600);
-  auto drifted = type->Read(Ctx(), *made);
+  auto drifted = type->Read(FileCtx(), *made);
   REQUIRE(drifted.ok());
   REQUIRE(drifted->has_value());
   CHECK((*drifted)->attributes["content"] == "edited");
@@ -82,7 +82,7 @@ TEST_CASE("local.file read of a missing file returns nullopt") {
   TempDir dir;
   auto type = NewLocalFileType();
   ObjectState prior{dir / "gone.txt", {{"path", dir / "gone.txt"}, {"content", "x"}}};
-  auto r = type->Read(Ctx(), prior);
+  auto r = type->Read(FileCtx(), prior);
   REQUIRE(r.ok());
   CHECK_FALSE(r->has_value());
 }
@@ -92,10 +92,10 @@ TEST_CASE("local.file keeps sensitive content in sensitive_content on read") {
   auto type = NewLocalFileType();
   std::string path = dir / "secret";
   auto made =
-      type->Create(Ctx(), {{"path", path}, {"sensitive_content", "s3cr3t"}, {"mode", "0600"}});
+      type->Create(FileCtx(), {{"path", path}, {"sensitive_content", "s3cr3t"}, {"mode", "0600"}});
   REQUIRE(made.ok());
   CHECK(ModeOf(path) == 0600);
-  auto r = type->Read(Ctx(), *made);
+  auto r = type->Read(FileCtx(), *made);
   REQUIRE(r.ok());
   CHECK((*r)->attributes["sensitive_content"] == "s3cr3t");
   CHECK_FALSE((*r)->attributes.contains("content"));
@@ -105,9 +105,9 @@ TEST_CASE("local.file update rewrites content and mode in place") {
   TempDir dir;
   auto type = NewLocalFileType();
   std::string path = dir / "u.txt";
-  auto made = type->Create(Ctx(), {{"path", path}, {"content", "one"}, {"mode", "0644"}});
+  auto made = type->Create(FileCtx(), {{"path", path}, {"content", "one"}, {"mode", "0644"}});
   REQUIRE(made.ok());
-  auto upd = type->Update(Ctx(), *made, {{"path", path}, {"content", "two"}, {"mode", "0640"}});
+  auto upd = type->Update(FileCtx(), *made, {{"path", path}, {"content", "two"}, {"mode", "0640"}});
   REQUIRE(upd.ok());
   CHECK(upd->id == made->id);
   CHECK(ReadFile(path) == "two");
@@ -119,11 +119,11 @@ TEST_CASE("local.file delete removes the file and tolerates it being gone") {
   TempDir dir;
   auto type = NewLocalFileType();
   std::string path = dir / "d.txt";
-  auto made = type->Create(Ctx(), {{"path", path}, {"content", "x"}, {"mode", "0644"}});
+  auto made = type->Create(FileCtx(), {{"path", path}, {"content", "x"}, {"mode", "0644"}});
   REQUIRE(made.ok());
-  CHECK(type->Delete(Ctx(), *made).empty());
+  CHECK(type->Delete(FileCtx(), *made).empty());
   CHECK_FALSE(std::filesystem::exists(path));
-  CHECK(type->Delete(Ctx(), *made).empty());
+  CHECK(type->Delete(FileCtx(), *made).empty());
 }
 
 TEST_CASE("local.file validate wants exactly one content field and an octal mode") {

@@ -8,7 +8,7 @@
 namespace capstan::openstack {
 namespace {
 
-CallContext Ctx() {
+CallContext AppcredCtx() {
   CallContext c;
   c.stack = "s1";
   c.address = Address::Parse("openstack.application_credential.capi").value();
@@ -18,7 +18,7 @@ CallContext Ctx() {
 TEST_CASE("AppCredCreateBody marks the description and sends only what is set",
           "[openstack][appcred]") {
   Value props = ApplyDefaults(AppCredSchema(), Value{{"name", "capi"}});
-  Value body = AppCredCreateBody(Ctx(), props);
+  Value body = AppCredCreateBody(AppcredCtx(), props);
   CHECK(body["name"] == "capi");
   CHECK(body["description"] ==
         "capstan-stack=s1 capstan-addr=openstack.application_credential.capi");
@@ -33,7 +33,7 @@ TEST_CASE("AppCredCreateBody marks the description and sends only what is set",
   props["access_rules"] =
       Value::array({Value{{"service", "compute"}, {"method", "GET"}, {"path", "/v2.1/servers"}}});
   props["expires_at"] = "2030-01-01T00:00:00Z";
-  body = AppCredCreateBody(Ctx(), props);
+  body = AppCredCreateBody(AppcredCtx(), props);
   CHECK(body["description"] ==
         "capstan-stack=s1 capstan-addr=openstack.application_credential.capi | for CAPO");
   CHECK(body["roles"] ==

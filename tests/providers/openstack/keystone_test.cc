@@ -9,7 +9,7 @@
 namespace capstan::openstack {
 namespace {
 
-using testing::ReadFile;
+using capstan::testing::ReadFile;
 
 std::string Testdata(const std::string& name) {
   return ReadFile(CAPSTAN_SOURCE_DIR "/tests/providers/openstack/testdata/" + name);

@@ -6,7 +6,7 @@
 namespace capstan::openstack {
 namespace {
 
-CallContext Ctx() {
+CallContext ImageCtx() {
   CallContext c;
   c.stack = "s1";
   c.address = Address::Parse("openstack.image.node").value();
@@ -27,11 +27,11 @@ Value Image() {
 
 TEST_CASE("ImageUserProperties keeps only the user's extra properties", "[openstack][image]") {
   CHECK(ImageUserProperties(Image()) == Value{{"os_distro", "ubuntu"}});
-  CHECK(ImageOwned(Image(), Ctx()));
+  CHECK(ImageOwned(Image(), ImageCtx()));
   Value other = Image();
   other["tags"] = {"capi"};
   other.erase("capstan-addr");
-  CHECK_FALSE(ImageOwned(other, Ctx()));
+  CHECK_FALSE(ImageOwned(other, ImageCtx()));
 }
 
 TEST_CASE("ImageCreateBody carries marks as tags and properties", "[openstack][image]") {
@@ -44,7 +44,7 @@ TEST_CASE("ImageCreateBody carries marks as tags and properties", "[openstack][i
                  {"properties", {{"os_distro", "ubuntu"}}},
                  {"tags", {"capi"}},
                  {"source_file", "/x"}};
-  Value body = ImageCreateBody(props, Ctx());
+  Value body = ImageCreateBody(props, ImageCtx());
   CHECK(body["os_distro"] == "ubuntu");
   CHECK(body["capstan-stack"] == "s1");
   CHECK(body["capstan-addr"] == "openstack.image.node");
@@ -61,12 +61,12 @@ TEST_CASE("ImagePatch changes only what differs", "[openstack][image]") {
                  {"min_ram", 0},
                  {"properties", {{"os_distro", "ubuntu"}}},
                  {"tags", {"capi"}}};
-  CHECK(ImagePatch(Image(), props, Ctx()).empty());
+  CHECK(ImagePatch(Image(), props, ImageCtx()).empty());
 
   props["min_ram"] = 512;
   props["properties"] = {{"hw_disk_bus", "scsi"}, {"a/b", "1"}};
   props["tags"] = Value::array();
-  Value ops = ImagePatch(Image(), props, Ctx());
+  Value ops = ImagePatch(Image(), props, ImageCtx());
   CHECK(ops.size() == 5);
   auto has = [&](const Value& op) {
     for (const Value& o : ops) {
@@ -86,7 +86,7 @@ TEST_CASE("ImagePatch changes only what differs", "[openstack][image]") {
   Value stripped = Image();
   stripped.erase("capstan-addr");
   props = {{"name", "node"}, {"properties", {{"os_distro", "ubuntu"}}}, {"tags", {"capi"}}};
-  ops = ImagePatch(stripped, props, Ctx());
+  ops = ImagePatch(stripped, props, ImageCtx());
   REQUIRE(ops.size() == 1);
   CHECK(ops[0] ==
         Value{{"op", "add"}, {"path", "/capstan-addr"}, {"value", "openstack.image.node"}});

@@ -6,7 +6,7 @@
 namespace capstan::openstack {
 namespace {
 
-CallContext Ctx() {
+CallContext VolumeCtx() {
   CallContext c;
   c.stack = "s1";
   c.address = Address::Parse("openstack.volume.etcd").value();
@@ -21,7 +21,7 @@ TEST_CASE("VolumeAttributes hides the marks and normalises Cinder's values",
     "metadata": {"role": "etcd", "capstan-stack": "s1", "capstan-addr": "openstack.volume.etcd"},
     "volume_image_metadata": {"image_id": "img1"}
   })");
-  Value a = VolumeAttributes(vol, Value{{"shrink_count", 2}}, Ctx());
+  Value a = VolumeAttributes(vol, Value{{"shrink_count", 2}}, VolumeCtx());
   CHECK(a["name"] == "");
   CHECK(a["description"] == "");
   CHECK(a["bootable"] == true);
@@ -33,7 +33,7 @@ TEST_CASE("VolumeAttributes hides the marks and normalises Cinder's values",
   vol.erase("volume_image_metadata");
   vol["metadata"].erase("capstan-addr");
   vol["bootable"] = "false";
-  a = VolumeAttributes(vol, Value{{"image_id", "img9"}}, Ctx());
+  a = VolumeAttributes(vol, Value{{"image_id", "img9"}}, VolumeCtx());
   CHECK(a["owned"] == false);
   CHECK(a["bootable"] == false);
   CHECK(a["image_id"] == "img9");  // Not reported back: kept from what capstan knows.
@@ -55,14 +55,14 @@ TEST_CASE("VolumeCreateBody puts the marks into the metadata", "[openstack][volu
                  {"description", ""},
                  {"image_id", "img1"},
                  {"metadata", {{"role", "etcd"}}}};
-  Value body = VolumeCreateBody(props, Ctx());
+  Value body = VolumeCreateBody(props, VolumeCtx());
   CHECK(body["imageRef"] == "img1");
   CHECK_FALSE(body.contains("image_id"));
   CHECK_FALSE(body.contains("volume_type"));
   CHECK(body["metadata"] == Value{{"role", "etcd"},
                                   {"capstan-stack", "s1"},
                                   {"capstan-addr", "openstack.volume.etcd"}});
-  CHECK(VolumeMetadataQuery(Ctx(), false) == "metadata=%7B%22capstan-stack%22%3A%22s1%22%7D");
+  CHECK(VolumeMetadataQuery(VolumeCtx(), false) == "metadata=%7B%22capstan-stack%22%3A%22s1%22%7D");
 }
 
 }  // namespace

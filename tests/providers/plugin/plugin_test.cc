@@ -27,7 +27,7 @@ std::unique_ptr<Provider> Start(const Value& config) {
   return std::move(*p);
 }
 
-CallContext Ctx(const std::string& addr) {
+CallContext PluginCtx(const std::string& addr) {
   CallContext c;
   c.stack = "s1";
   c.address = *Address::Parse(addr);
@@ -51,7 +51,7 @@ TEST_CASE("Plugin round trip: configure, validate, plan, create, read, update, d
   CHECK(IsUnknown(planned["created_at"]));
 
   std::vector<std::string> progress;
-  CallContext ctx = Ctx("fakecloud.object.a");
+  CallContext ctx = PluginCtx("fakecloud.object.a");
   ctx.progress = [&](const std::string& s) { progress.push_back(s); };
   auto made = t->Create(ctx, {{"name", "x"}, {"data", {{"k", "v"}}}});
   REQUIRE(made.ok());
@@ -82,12 +82,12 @@ TEST_CASE("Plugin round trip: read_many, list and import") {
   TempDir dir;
   auto p = Start({{"dir", dir.path()}});
   ResourceType* t = p->Type("fakecloud.object");
-  auto a = t->Create(Ctx("fakecloud.object.a"), {{"name", "a"}});
-  auto b = t->Create(Ctx("fakecloud.object.b"), {{"name", "b"}});
+  auto a = t->Create(PluginCtx("fakecloud.object.a"), {{"name", "a"}});
+  auto b = t->Create(PluginCtx("fakecloud.object.b"), {{"name", "b"}});
   REQUIRE(a.ok());
   REQUIRE(b.ok());
 
-  auto many = t->ReadMany(Ctx("fakecloud.object.a"), {*a, ObjectState{"nothere", {}}, *b});
+  auto many = t->ReadMany(PluginCtx("fakecloud.object.a"), {*a, ObjectState{"nothere", {}}, *b});
   REQUIRE(many.size() == 3);
   REQUIRE(many[0].ok());
   CHECK((*many[0])->id == a->id);
@@ -115,13 +115,13 @@ TEST_CASE("Plugin create adopts an object with the same stack and address marks"
   TempDir dir;
   auto p = Start({{"dir", dir.path()}});
   ResourceType* t = p->Type("fakecloud.object");
-  auto first = t->Create(Ctx("fakecloud.object.a"), {{"name", "a"}});
-  auto again = t->Create(Ctx("fakecloud.object.a"), {{"name", "a2"}});
+  auto first = t->Create(PluginCtx("fakecloud.object.a"), {{"name", "a"}});
+  auto again = t->Create(PluginCtx("fakecloud.object.a"), {{"name", "a2"}});
   REQUIRE(first.ok());
   REQUIRE(again.ok());
   CHECK(again->id == first->id);
   CHECK(again->attributes["name"] == "a2");
-  auto other = t->Create(Ctx("fakecloud.object.b"), {{"name", "a"}});
+  auto other = t->Create(PluginCtx("fakecloud.object.b"), {{"name", "a"}});
   CHECK(other->id != first->id);
 }
 
@@ -135,7 +135,7 @@ TEST_CASE("Plugin serves concurrent calls from 8 threads through one process") {
   std::atomic<int> failures{0};
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&, i] {
-      auto r = t->Create(Ctx("fakecloud.object.n[" + std::to_string(i) + "]"),
+      auto r = t->Create(PluginCtx("fakecloud.object.n[" + std::to_string(i) + "]"),
                          {{"name", "n" + std::to_string(i)}});
       if (!r.ok()) {
         ++failures;
@@ -159,13 +159,13 @@ TEST_CASE("Plugin crash fails the pending call with the plugin name and exit sta
   TempDir dir;
   auto p = Start({{"dir", dir.path()}, {"crash_on", "boom"}});
   ResourceType* t = p->Type("fakecloud.object");
-  auto r = t->Create(Ctx("fakecloud.object.a"), {{"name", "boom"}});
+  auto r = t->Create(PluginCtx("fakecloud.object.a"), {{"name", "boom"}});
   REQUIRE_FALSE(r.ok());
   std::string msg = r.diags().ToString();
   CHECK(msg.find("capstan-provider-fakecloud") != std::string::npos);
   CHECK(msg.find("exited with status 7") != std::string::npos);
   // Later calls fail at once with the same explanation.
-  auto later = t->Read(Ctx("fakecloud.object.a"), ObjectState{"x", {}});
+  auto later = t->Read(PluginCtx("fakecloud.object.a"), ObjectState{"x", {}});
   REQUIRE_FALSE(later.ok());
   CHECK(later.diags().ToString().find("exited with status 7") != std::string::npos);
 }
@@ -175,7 +175,7 @@ TEST_CASE("Plugin cancellation sends cancel and returns the plugin's error") {
   auto p = Start({{"dir", dir.path()}, {"pre_latency_ms", 30000}});
   ResourceType* t = p->Type("fakecloud.object");
   std::atomic<bool> cancel{false};
-  CallContext ctx = Ctx("fakecloud.object.a");
+  CallContext ctx = PluginCtx("fakecloud.object.a");
   ctx.cancel = &cancel;
   std::thread canceller([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(150));
