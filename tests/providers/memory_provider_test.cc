@@ -98,7 +98,7 @@ TEST_CASE("RegisterMemoryProvider shares one cloud among instances") {
   auto b = r.Create("mem");
   REQUIRE(a.ok());
   REQUIRE(b.ok());
-  CHECK((*a)->TypeNames() == std::vector<std::string>{"mem.group", "mem.thing"});
+  CHECK((*a)->TypeNames() == std::vector<std::string>{"mem.gate", "mem.group", "mem.thing"});
   REQUIRE((*a)->Type("mem.thing")->Create(Ctx("mem.thing.x"), {{"name", "x"}}).ok());
   CallContext list_ctx;
   list_ctx.stack = "s";
