@@ -19,6 +19,9 @@
 
 namespace capstan::sqlite {
 
+/// s in double quotes, as stack names appear in the store's error messages.
+inline std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
+
 /// "what: errmsg (code)" as an error diagnostic.
 Diagnostic Error(sqlite3* db, const std::string& what);
 

@@ -21,7 +21,7 @@
 namespace capstan {
 namespace {
 
-std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
+using sqlite::Quoted;
 
 Result<InstanceStatus> ParseStatus(const std::string& s) {
   if (s == "ok") return InstanceStatus::kOk;

@@ -13,7 +13,7 @@
 namespace capstan {
 namespace {
 
-std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
+using sqlite::Quoted;
 
 }  // namespace
 

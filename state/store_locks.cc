@@ -23,7 +23,7 @@
 namespace capstan {
 namespace {
 
-std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
+using sqlite::Quoted;
 
 std::string HostName() {
   char buf[256] = {};

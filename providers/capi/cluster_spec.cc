@@ -5,9 +5,9 @@ namespace capstan::capi {
 namespace {
 
 /// Reads the properties of one capi.cluster, collecting every error with its key.
-class Reader {
+class SpecReader {
  public:
-  explicit Reader(const Value& props) : p_(props) {}
+  explicit SpecReader(const Value& props) : p_(props) {}
 
   void Str(const char* key, std::string& out, bool required = false) {
     const Value* v = Get(key);
@@ -76,7 +76,7 @@ std::string InfraApiVersion(const ClusterSpec& s) {
 
 Result<ClusterSpec> SpecFromProps(const Value& props) {
   ClusterSpec s;
-  Reader r(props);
+  SpecReader r(props);
   r.Str("name", s.name, true);
   r.Str("namespace", s.ns);
   if (s.ns.empty()) s.ns = s.name;  // SCS since R5: one namespace per cluster, named after it

@@ -19,6 +19,7 @@
 #include <set>
 
 #include "providers/openstack/cloud_config_files.h"
+#include "providers/openstack/fields.h"
 
 extern char** environ;
 
@@ -121,12 +122,6 @@ std::string KeyName(Origin origin, const std::string& cloud, const std::string& 
       break;
   }
   return "clouds." + cloud + (AuthKeys().count(key) ? ".auth." : ".") + key;
-}
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
 }
 
 /// YAML/env spellings of a boolean; nullopt when it is none of them.

@@ -18,23 +18,11 @@
 #include <random>
 #include <thread>
 
+#include "providers/openstack/fields.h"
 #include "providers/openstack/http_internal.h"
 
 namespace capstan::openstack {
 namespace {
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-std::string Trim(const std::string& s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return s.substr(b, e - b);
-}
 
 void GlobalInit() {
   static std::once_flag once;

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "providers/openstack/fields.h"
 #include "providers/openstack/http.h"
 #include "providers/openstack/http_internal.h"
 
@@ -17,13 +18,6 @@ namespace {
 
 constexpr size_t kMaxMessage = 1024;
 
-std::string Trim(const std::string& s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return s.substr(b, e - b);
-}
-
 /// Cuts at `max` bytes without splitting a UTF-8 sequence.
 std::string Truncate(std::string s, size_t max = kMaxMessage) {
   if (s.size() <= max) return s;
@@ -31,12 +25,6 @@ std::string Truncate(std::string s, size_t max = kMaxMessage) {
   while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
   s.resize(cut);
   return s + "...";
-}
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
 }
 
 /// Removes `<tag ...>...</tag>` blocks (head, script, style) case-insensitively.

@@ -9,16 +9,12 @@
 /// except into the (encrypted) state; only the public key is uploaded.
 #include "providers/attr_builder.h"
 #include "providers/openstack/compute_util.h"
+#include "providers/openstack/fields.h"
 #include "providers/openstack/marks.h"
 #include "providers/openstack/types.h"
 
 namespace capstan::openstack {
 namespace {
-
-std::string Str(const Value& v, const std::string& key) {
-  return v.is_object() && v.contains(key) && v[key].is_string() ? v[key].get<std::string>()
-                                                                : std::string();
-}
 
 ResourceSchema KeypairSchema() {
   ResourceSchema s;

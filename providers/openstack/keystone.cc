@@ -6,6 +6,8 @@
 #include <ctime>
 #include <set>
 
+#include "providers/openstack/fields.h"
+
 namespace capstan::openstack {
 namespace {
 
@@ -48,12 +50,6 @@ std::string NormalizeInterface(std::string s) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (s.size() > 3 && s.compare(s.size() - 3, 3, "url") == 0) s.resize(s.size() - 3);
   return s.empty() ? "public" : s;
-}
-
-std::string Str(const Value& obj, const char* key) {
-  if (!obj.is_object()) return {};
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 /// Keystone's error message: {"error": {"message": ..., "title": ...}}, else a snippet.

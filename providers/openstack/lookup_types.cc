@@ -9,16 +9,12 @@
 #include <functional>
 
 #include "providers/attr_builder.h"
+#include "providers/openstack/fields.h"
 #include "providers/openstack/lookups.h"
 #include "providers/openstack/types.h"
 
 namespace capstan::openstack {
 namespace {
-
-std::string Str(const Value& v, const std::string& key) {
-  return v.is_object() && v.contains(key) && v[key].is_string() ? v[key].get<std::string>()
-                                                                : std::string();
-}
 
 /// Resolves `props` to the looked-up object's attributes (including "id").
 using Resolver = std::function<Result<Value>(Session&, const CallContext&, const Value& props)>;

@@ -4,13 +4,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "providers/openstack/fields.h"
+
 namespace capstan::openstack {
 namespace {
-
-std::string Str(const Value& v, const std::string& key) {
-  return v.is_object() && v.contains(key) && v[key].is_string() ? v[key].get<std::string>()
-                                                                : std::string();
-}
 
 /// GET that maps 404 to null instead of an error.
 Result<Value> GetOrNull(Session& s, const CallContext& ctx, ApiCall call) {

@@ -7,20 +7,12 @@
 #include <cctype>
 #include <vector>
 
+#include "providers/openstack/fields.h"
+
 namespace capstan::openstack {
 namespace {
 
-std::string Str(const Value& v, const char* key) {
-  if (!v.is_object() || !v.contains(key) || !v[key].is_string()) return {};
-  return v[key].get<std::string>();
-}
-
 bool Has(const Value& v, const char* key) { return !Str(v, key).empty(); }
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 /// Index into `actual` that satisfies each entry of `shape` (-1: none). Entries naming an
 /// IP are matched first, so a subnet-only entry never takes an IP another entry names.

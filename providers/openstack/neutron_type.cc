@@ -6,18 +6,11 @@
 #include <utility>
 
 #include "providers/attr_builder.h"
+#include "providers/openstack/fields.h"
 #include "providers/openstack/marks.h"
 
 namespace capstan::openstack {
 namespace {
-
-bool IsSet(const Value& v, const std::string& key) {
-  return v.is_object() && v.contains(key) && !v[key].is_null();
-}
-
-std::string Str(const Value& v, const std::string& key) {
-  return IsSet(v, key) && v[key].is_string() ? v[key].get<std::string>() : std::string();
-}
 
 /// Keys the base class manages itself.
 bool IsCommonKey(const std::string& k) {

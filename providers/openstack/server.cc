@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "providers/openstack/compute_util.h"
+#include "providers/openstack/fields.h"
 #include "providers/openstack/lookups.h"
 #include "providers/openstack/marks.h"
 #include "providers/openstack/server_parts.h"
@@ -17,15 +18,6 @@
 
 namespace capstan::openstack {
 namespace {
-
-std::string Str(const Value& v, const std::string& key) {
-  return v.is_object() && v.contains(key) && v[key].is_string() ? v[key].get<std::string>()
-                                                                : std::string();
-}
-
-bool IsSet(const Value& v, const std::string& key) {
-  return v.is_object() && v.contains(key) && !v[key].is_null();
-}
 
 bool IsReserved(const std::string& s) { return s.rfind("capstan-", 0) == 0; }
 

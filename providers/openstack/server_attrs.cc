@@ -10,22 +10,12 @@
 
 #include "providers/attr_builder.h"
 #include "providers/openstack/compute_util.h"
+#include "providers/openstack/fields.h"
 #include "providers/openstack/marks.h"
 #include "providers/openstack/server_parts.h"
 
 namespace capstan::openstack {
-namespace {
-
-std::string Str(const Value& v, const std::string& key) {
-  return v.is_object() && v.contains(key) && v[key].is_string() ? v[key].get<std::string>()
-                                                                : std::string();
-}
-
-bool IsSet(const Value& v, const std::string& key) {
-  return v.is_object() && v.contains(key) && !v[key].is_null();
-}
-
-}  // namespace
+namespace {}  // namespace
 
 ResourceSchema ServerSchema() {
   ResourceSchema s;

@@ -6,15 +6,11 @@
 /// docs/providers/openstack-compute.md (a same-named group made by hand is adopted too).
 #include "providers/attr_builder.h"
 #include "providers/openstack/compute_util.h"
+#include "providers/openstack/fields.h"
 #include "providers/openstack/types.h"
 
 namespace capstan::openstack {
 namespace {
-
-std::string Str(const Value& v, const std::string& key) {
-  return v.is_object() && v.contains(key) && v[key].is_string() ? v[key].get<std::string>()
-                                                                : std::string();
-}
 
 const char* const kPolicies[] = {"anti-affinity", "affinity", "soft-anti-affinity",
                                  "soft-affinity"};

@@ -5,21 +5,13 @@
 #include <algorithm>
 
 #include "providers/openstack/compute_util.h"
+#include "providers/openstack/fields.h"
 #include "providers/openstack/lookups.h"
 #include "providers/openstack/marks.h"
 #include "providers/openstack/server_parts.h"
 
 namespace capstan::openstack {
 namespace {
-
-std::string Str(const Value& v, const std::string& key) {
-  return v.is_object() && v.contains(key) && v[key].is_string() ? v[key].get<std::string>()
-                                                                : std::string();
-}
-
-bool IsSet(const Value& v, const std::string& key) {
-  return v.is_object() && v.contains(key) && !v[key].is_null();
-}
 
 Status Action(Session& session, const CallContext& ctx, const std::string& id, const Value& body) {
   ApiCall call = ApiCall::Post("compute", "/servers/" + id + "/action", body);
