@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 namespace capstan::openstack {
@@ -12,24 +13,55 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Value ToValue(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Scalar:
-      return n.Scalar();
-    case YAML::NodeType::Sequence: {
-      Value a = Value::array();
-      for (const auto& item : n) a.push_back(ToValue(item));
-      return a;
+/// YAML -> JSON with limits. An alias inside the mapping it names (`c: &base {<<: *base}`)
+/// makes yaml-cpp's node graph cyclic, and nested aliases expand exponentially (the
+/// "billion laughs"); both are bounded here instead of recursing until the stack ends
+/// (found by tests/fuzz/clouds_yaml_fuzz.cc). Real clouds.yaml files are a few levels deep
+/// and a few hundred values.
+class YamlToValue {
+ public:
+  static constexpr int kMaxDepth = 64;
+  static constexpr long kMaxValues = 100000;
+
+  /// The value, or nullopt with error() set when a limit was hit.
+  std::optional<Value> Convert(const YAML::Node& n, int depth = 0) {
+    if (depth > kMaxDepth) return Fail("nested more than 64 levels deep (a cyclic alias?)");
+    if (++values_ > kMaxValues) return Fail("more than 100000 values once aliases are expanded");
+    switch (n.Type()) {
+      case YAML::NodeType::Scalar:
+        return Value(n.Scalar());
+      case YAML::NodeType::Sequence: {
+        Value a = Value::array();
+        for (const auto& item : n) {
+          auto v = Convert(item, depth + 1);
+          if (!v) return std::nullopt;
+          a.push_back(std::move(*v));
+        }
+        return a;
+      }
+      case YAML::NodeType::Map: {
+        Value o = Value::object();
+        for (const auto& kv : n) {
+          auto v = Convert(kv.second, depth + 1);
+          if (!v) return std::nullopt;
+          o[kv.first.as<std::string>()] = std::move(*v);
+        }
+        return o;
+      }
+      default:
+        return Value(nullptr);
     }
-    case YAML::NodeType::Map: {
-      Value o = Value::object();
-      for (const auto& kv : n) o[kv.first.as<std::string>()] = ToValue(kv.second);
-      return o;
-    }
-    default:
-      return nullptr;
   }
-}
+  const std::string& error() const { return error_; }
+
+ private:
+  std::optional<Value> Fail(const char* why) {
+    error_ = why;
+    return std::nullopt;
+  }
+  long values_ = 0;
+  std::string error_;
+};
 
 /// Relative override paths are taken relative to the environment's working directory.
 std::string Absolute(const std::string& path, const Environment& env) {
@@ -78,7 +110,10 @@ Result<Value> ReadYamlFile(const std::string& path) {
 Result<Value> ParseYamlDocument(const std::string& text, const std::string& what) {
   try {
     YAML::Node root = YAML::Load(text);
-    Value v = ToValue(root);
+    YamlToValue convert;
+    std::optional<Value> converted = convert.Convert(root);
+    if (!converted) return Result<Value>::Fail("cannot read " + what + ": " + convert.error());
+    Value v = std::move(*converted);
     if (v.is_null()) return Value::object();
     if (!v.is_object()) return Result<Value>::Fail(what + " is not a YAML mapping");
     return v;

@@ -12,9 +12,9 @@ namespace capstan::openstack {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::ReadFile;
-using testing::TempDir;
-using testing::WriteFile;
+using capstan::testing::ReadFile;
+using capstan::testing::TempDir;
+using capstan::testing::WriteFile;
 
 const std::string kTestdata = CAPSTAN_SOURCE_DIR "/tests/providers/openstack/testdata";
 
@@ -536,6 +536,36 @@ TEST_CASE("a provider cloud that does not exist is reported as such") {
   auto r = ResolveProviderConfig({{"cloud", "nope"}}, s.env);
   REQUIRE_FALSE(r.ok());
   CHECK(r.diags().items()[0].summary == "cloud 'nope' not found");
+}
+
+TEST_CASE("a clouds.yaml whose alias refers to its own mapping is an error and no crash") {
+  // Found by clouds_yaml_fuzz: yaml-cpp builds a cyclic node graph for this; converting it
+  // recursed until the stack overflowed.
+  auto r =
+      ParseYamlDocument("clouds:\n  c: &base\n    <<: *base\n    region_name: R\n", "clouds.yaml");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.diags().items()[0].summary.find("nested more than 64 levels") != std::string::npos);
+}
+
+TEST_CASE("a clouds.yaml alias bomb is refused before it expands") {
+  std::string doc = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i <= 8; ++i) {
+    std::string prev = "*a" + std::to_string(i - 1);
+    doc += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + prev;
+    for (int k = 0; k < 9; ++k) doc += ", " + prev;
+    doc += "]\n";
+  }
+  auto r = ParseYamlDocument(doc, "clouds.yaml");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.diags().items()[0].summary.find("more than 100000 values") != std::string::npos);
+}
+
+TEST_CASE("a clouds.yaml with shared anchors within the limits still reads") {
+  auto r = ParseYamlDocument(
+      "base: &base {region_name: R}\nclouds:\n  a: *base\n  b: {<<: *base, interface: public}\n",
+      "clouds.yaml");
+  REQUIRE(r.ok());
+  CHECK((*r)["clouds"]["a"]["region_name"] == "R");
 }
 
 }  // namespace

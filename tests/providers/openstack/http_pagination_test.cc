@@ -8,7 +8,7 @@
 namespace capstan::openstack {
 namespace {
 
-using testing::ScriptedServer;
+using openstack::testing::ScriptedServer;
 
 HttpOptions NoRetry() {
   HttpOptions o;

@@ -10,9 +10,9 @@
 namespace capstan::openstack {
 namespace {
 
+using openstack::testing::ClosedPort;
+using openstack::testing::ScriptedServer;
 using std::chrono::milliseconds;
-using testing::ClosedPort;
-using testing::ScriptedServer;
 
 /// Sleep hook that records the requested delays and returns at once.
 struct SleepRecorder {
