@@ -19,16 +19,7 @@ using testing::MakeInstance;
 using testing::OpenOrDie;
 using testing::TempDir;
 
-void Raw(const std::string& db, const std::string& sql) {
-  sqlite3* h = nullptr;
-  REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
-  char* msg = nullptr;
-  int rc = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &msg);
-  INFO((msg ? msg : ""));
-  sqlite3_free(msg);
-  sqlite3_close(h);
-  REQUIRE(rc == SQLITE_OK);
-}
+using testing::ExecSql;
 
 InstanceState Secret(const std::string& addr, const std::string& value) {
   auto inst = MakeInstance(addr, addr + "-id");
@@ -72,11 +63,11 @@ TEST_CASE("Check reports journal rows without a run or without a result") {
   TempDir dir;
   const std::string db = dir.File("state.db");
   { Populate(*OpenOrDie(db)); }
-  Raw(db,
-      "INSERT INTO journal(stack, run_id, address, action, started_at) "
-      "VALUES ('s', 'no-such-run', 'openstack.port.p', 'create', 1);"
-      "INSERT INTO journal(stack, run_id, address, action, started_at, closed_at, outcome) "
-      "VALUES ('s', (SELECT id FROM runs LIMIT 1), 'openstack.port.q', 'delete', 1, 2, '');");
+  ExecSql(db,
+          "INSERT INTO journal(stack, run_id, address, action, started_at) "
+          "VALUES ('s', 'no-such-run', 'openstack.port.p', 'create', 1);"
+          "INSERT INTO journal(stack, run_id, address, action, started_at, closed_at, outcome) "
+          "VALUES ('s', (SELECT id FROM runs LIMIT 1), 'openstack.port.q', 'delete', 1, 2, '');");
   Status st = OpenOrDie(db)->Check();
   const std::string msg = st.ToString();
   INFO(msg);
@@ -93,22 +84,22 @@ TEST_CASE("Check reports history serials that go backwards or beyond the stack's
   const std::string db = dir.File("state.db");
   { Populate(*OpenOrDie(db)); }
   SECTION("a restored older database: the stack's serial is below a run's end") {
-    Raw(db, "UPDATE stacks SET serial = 1 WHERE name = 's'");
+    ExecSql(db, "UPDATE stacks SET serial = 1 WHERE name = 's'");
     const std::string msg = OpenOrDie(db)->Check().ToString();
     INFO(msg);
     CHECK(msg.find("above the stack's serial 1") != std::string::npos);
   }
   SECTION("a run that starts below where an earlier one ended") {
-    Raw(db,
-        "UPDATE runs SET serial_before = 0 WHERE rowid = (SELECT MAX(rowid) FROM runs);"
-        "UPDATE runs SET started_at = started_at - 10 WHERE rowid = (SELECT MIN(rowid) FROM "
-        "runs);");
+    ExecSql(db,
+            "UPDATE runs SET serial_before = 0 WHERE rowid = (SELECT MAX(rowid) FROM runs);"
+            "UPDATE runs SET started_at = started_at - 10 WHERE rowid = (SELECT MIN(rowid) FROM "
+            "runs);");
     const std::string msg = OpenOrDie(db)->Check().ToString();
     INFO(msg);
     CHECK(msg.find("the serial went backwards") != std::string::npos);
   }
   SECTION("a run that ends below its start") {
-    Raw(db, "UPDATE runs SET serial_after = 0 WHERE rowid = (SELECT MAX(rowid) FROM runs)");
+    ExecSql(db, "UPDATE runs SET serial_after = 0 WHERE rowid = (SELECT MAX(rowid) FROM runs)");
     const std::string msg = OpenOrDie(db)->Check().ToString();
     INFO(msg);
     CHECK(msg.find("below its start") != std::string::npos);
@@ -176,7 +167,7 @@ TEST_CASE("A failing rekey changes nothing") {
   const SecretBox old_box = SecretBox::FromPassphrase("old key");
   { Populate(*OpenOrDie(db, old_box)); }
   // One value that does not open: the whole rekey is refused, the rest stays as it was.
-  Raw(db, "UPDATE outputs SET secret = 'sbx1:AAAA' WHERE name = 'token'");
+  ExecSql(db, "UPDATE outputs SET secret = 'sbx1:AAAA' WHERE name = 'token'");
   auto store = OpenOrDie(db, old_box);
   auto n = store->Rekey(SecretBox::FromPassphrase("new key"));
   REQUIRE_FALSE(n.ok());

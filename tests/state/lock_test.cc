@@ -127,16 +127,7 @@ pid_t LockAndDie(const std::string& db) {
   return child;
 }
 
-void Sql(const std::string& db, const std::string& sql) {
-  sqlite3* h = nullptr;
-  REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
-  char* msg = nullptr;
-  int rc = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &msg);
-  INFO((msg ? msg : ""));
-  sqlite3_free(msg);
-  sqlite3_close(h);
-  REQUIRE(rc == SQLITE_OK);
-}
+using testing::ExecSql;
 
 TEST_CASE("A lock whose holder was killed on this host is taken over at once with a warning") {
   TempDir dir;
@@ -177,20 +168,20 @@ TEST_CASE("A dead holder's lock is kept when its host or pid namespace is not th
   REQUIRE(::readlink("/proc/self/ns/pid", ns, sizeof(ns) - 1) > 0);  // the holder's too
 
   // Another host: its pids say nothing here.
-  Sql(db, "UPDATE locks SET host = 'elsewhere.example'");
+  ExecSql(db, "UPDATE locks SET host = 'elsewhere.example'");
   auto other_host = store->Lock("s", "destroy", 60);
   CHECK_FALSE(other_host.ok());
   CHECK(other_host.diags().ToString().find("is locked") != std::string::npos);
 
   // Same host, but another pid namespace (a container), or none recorded (an older
   // capstan): kill(pid, 0) here cannot speak for it.
-  Sql(db, "UPDATE locks SET host = '" + orig.host + "', pid_namespace = 'pid:[1]'");
+  ExecSql(db, "UPDATE locks SET host = '" + orig.host + "', pid_namespace = 'pid:[1]'");
   CHECK_FALSE(store->Lock("s", "destroy", 60).ok());
-  Sql(db, "UPDATE locks SET pid_namespace = ''");
+  ExecSql(db, "UPDATE locks SET pid_namespace = ''");
   CHECK_FALSE(store->Lock("s", "destroy", 60).ok());
 
   // Everything proven again: taken over.
-  Sql(db, "UPDATE locks SET pid_namespace = '" + std::string(ns) + "'");
+  ExecSql(db, "UPDATE locks SET pid_namespace = '" + std::string(ns) + "'");
   CHECK(store->Lock("s", "destroy", 60).ok());
 }
 
@@ -202,7 +193,7 @@ TEST_CASE("A lock whose pid is alive on this host is not taken over") {
   auto store = OpenOrDie(db);
   // Point the row at a process that exists (this one): alive, or a reused pid, is the
   // same to capstan: not provably dead.
-  Sql(db, "UPDATE locks SET pid = " + std::to_string(::getpid()));
+  ExecSql(db, "UPDATE locks SET pid = " + std::to_string(::getpid()));
   auto refused = store->Lock("s", "destroy", 60);
   CHECK_FALSE(refused.ok());
   CHECK(refused.diags().ToString().find("is locked") != std::string::npos);

@@ -12,16 +12,7 @@ using testing::MakeInstance;
 using testing::OpenOrDie;
 using testing::TempDir;
 
-void RawExec(const std::string& db, const std::string& sql) {
-  sqlite3* h = nullptr;
-  REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
-  char* msg = nullptr;
-  int rc = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &msg);
-  INFO((msg ? msg : ""));
-  sqlite3_free(msg);
-  sqlite3_close(h);
-  REQUIRE(rc == SQLITE_OK);
-}
+using testing::ExecSql;
 
 /// The version-1 schema exactly as it first shipped, written by hand.
 constexpr const char* kV1Database = R"sql(
@@ -59,7 +50,7 @@ INSERT INTO runs VALUES ('run-v1', 'old', 'apply', 100, 200, 'ok', '1 created');
 TEST_CASE("Open migrates a version-1 database to the current schema and keeps its rows") {
   TempDir dir;
   const std::string db = dir.File("state.db");
-  RawExec(db, kV1Database);
+  ExecSql(db, kV1Database);
   auto store = OpenOrDie(db);
   CHECK(store->SchemaVersion() == 3);
   auto s = store->Load("old");
@@ -90,7 +81,7 @@ TEST_CASE("A database with a newer schema than this binary is refused") {
   TempDir dir;
   const std::string db = dir.File("state.db");
   { OpenOrDie(db); }
-  RawExec(db, "UPDATE meta SET value = '99' WHERE key = 'schema_version'");
+  ExecSql(db, "UPDATE meta SET value = '99' WHERE key = 'schema_version'");
   auto r = StateStore::Open(db, testing::TestBox());
   REQUIRE_FALSE(r.ok());
   const std::string msg = r.diags().ToString();
@@ -110,7 +101,7 @@ TEST_CASE("Check reports serial inconsistencies, orphan journal rows and unreada
     REQUIRE(store->PutInstance("s", MakeInstance("openstack.network.b", "2")).empty());
     CHECK(store->Check().empty());
   }
-  RawExec(db,
+  ExecSql(db,
           "PRAGMA foreign_keys = OFF;"
           "UPDATE instances SET updated_serial = 50 WHERE address = 'openstack.network.b';"
           "UPDATE instances SET secrets = 'sbx1:AAAA' WHERE address = 'openstack.network.a';"

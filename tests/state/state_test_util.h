@@ -1,6 +1,7 @@
 // Shared fixtures for the state tests: a scratch directory and sample instances.
 #pragma once
 
+#include <sqlite3.h>
 #include <stdlib.h>
 
 #include <catch2/catch.hpp>
@@ -66,6 +67,19 @@ inline std::string ReadAll(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+/// Runs `sql` on the database file directly (a hand edit, a bad restore, an old schema),
+/// bypassing the store; fails the test case with SQLite's message if it does not run.
+inline void ExecSql(const std::string& db, const std::string& sql) {
+  sqlite3* h = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+  char* msg = nullptr;
+  int rc = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &msg);
+  INFO((msg ? msg : ""));
+  sqlite3_free(msg);
+  sqlite3_close(h);
+  REQUIRE(rc == SQLITE_OK);
 }
 
 }  // namespace capstan::testing
