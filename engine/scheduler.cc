@@ -23,6 +23,14 @@
 /// after its root) is one thread assigning jobs, not a thousand threads queueing for the
 /// lock to pick one each; and no one is woken who will find nothing to do.
 ///
+/// Completion: a runner may report after it returns (RunAsync). Each job has a small
+/// atomic cell: the runner's JobDone and the worker that called the runner race to close
+/// it. When JobDone wins (it was called before the runner returned, which every
+/// synchronous runner does), the worker retires the job under the same lock it takes to
+/// pick the next one, as before. When the worker wins, the job stays running and JobDone,
+/// whenever and wherever it is called, takes the lock, retires it and hands what became
+/// startable to parked workers; the worker meanwhile goes on to other jobs or parks.
+///
 /// Threads come from the process's WorkerPool (scheduler_pool.h) and go back to it after
 /// the run, parked, so no thread is created or exits during a run that a previous one
 /// already had. The calling thread works too: a run with parallelism 1 (or a chain) never
@@ -101,17 +109,25 @@ struct PoolState {
   std::priority_queue<ReadyEntry, std::vector<ReadyEntry>, ReadyLess> ready;
 };
 
-class RunState {
+/// The job's completion cell: open while its runner runs, then closed by whichever of
+/// JobDone (with the outcome) and the returning worker (as "reports later") comes first.
+enum Completion : int { kOpen = 0, kDoneOk = 1, kDoneFailed = 2, kLater = 3 };
+
+class RunState : public JobSink, public std::enable_shared_from_this<RunState> {
  public:
-  RunState(const std::vector<Job>& jobs, const Scheduler::Runner& run, const SchedulerOptions& opts,
+  RunState(const std::vector<Job>& jobs, const Scheduler::AsyncRunner& run,
+           const Scheduler::Prepare& prepare, const SchedulerOptions& opts,
            const std::atomic<int>& interrupts)
       : jobs_(jobs),
         run_(run),
+        prepare_(prepare),
         interrupts_(interrupts),
         graph_(BuildJobGraph(jobs)),
         outcomes_(jobs.size(), JobOutcome::kPending),
         job_pool_(jobs.size(), 0),
+        completion_(new std::atomic<int>[jobs.size()]),
         unstarted_(jobs.size()) {
+    for (size_t i = 0; i < jobs.size(); ++i) completion_[i].store(kOpen);
     parallelism_ = std::max(1, opts.parallelism);
     // Pool 0 is the unnamed pool; named pools get an index in name order.
     pools_.emplace_back();
@@ -152,26 +168,47 @@ class RunState {
         if (id < 0) return;  // the run is over
       } else {
         lock.unlock();
+        Prepare({id});
       }
       // Run jobs back to back while this worker finds one to take after each.
+      std::shared_ptr<JobSink> self = shared_from_this();
       while (id >= 0) {
-        bool ok = false;
         try {
-          ok = run_(jobs_[id]);
+          run_(jobs_[id], JobDone(self, id));
         } catch (...) {
-          ok = false;  // A throwing runner is a failed job, not a dead worker.
+          Done(id, false);  // A throwing runner is a failed job, not a dead worker.
         }
+        int outcome = kOpen;
+        bool later = completion_[id].compare_exchange_strong(outcome, kLater);
         lock.lock();
-        Retire(id, ok);
+        if (!later) Retire(id, outcome == kDoneOk);
         if (Finished()) {
           Finish();
           return;
         }
         id = Pick();
         if (id < 0) break;  // keep the lock: back to the top, which may park
-        HandOut(lock);
+        HandOut(lock, id);
       }
     }
+  }
+
+  /// JobDone: before the runner returned, leave the outcome for its worker; after, retire
+  /// the job here and hand what became startable to parked workers. A second report of
+  /// the same job (a runner that reported, then threw) is ignored.
+  void Done(int id, bool ok) override {
+    int open = kOpen;
+    if (completion_[id].compare_exchange_strong(open, ok ? kDoneOk : kDoneFailed)) return;
+    if (open != kLater) return;
+    int later = kLater;
+    if (!completion_[id].compare_exchange_strong(later, ok ? kDoneOk : kDoneFailed)) return;
+    std::unique_lock<std::mutex> lock(mu_);
+    Retire(id, ok);
+    if (Finished()) {
+      Finish();
+      return;
+    }
+    HandOut(lock);
   }
 
   /// Blocks until the run is over, then hands out its result (once).
@@ -227,8 +264,9 @@ class RunState {
   }
 
   /// Gives one startable job to each parked worker that can have one, then (after
-  /// unlocking) wakes them. Called with `lock` held; returns with it released.
-  void HandOut(std::unique_lock<std::mutex>& lock) {
+  /// unlocking) prepares them, with `own` (a job the caller picked for itself, or -1),
+  /// and wakes them. Called with `lock` held; returns with it released.
+  void HandOut(std::unique_lock<std::mutex>& lock, int own = -1) {
     std::vector<std::pair<Slot*, int>> wake;
     while (wake.size() < parked_.size()) {
       int id = Pick();
@@ -239,7 +277,24 @@ class RunState {
     // woken worker never finds the run's lock taken by the one that woke it.
     parked_.resize(parked_.size() - wake.size());
     lock.unlock();
+    if (prepare_ && (own >= 0 || !wake.empty())) {
+      std::vector<int> ids;
+      ids.reserve(wake.size() + 1);
+      if (own >= 0) ids.push_back(own);
+      for (auto [slot, id] : wake) ids.push_back(id);
+      Prepare(ids);
+    }
     for (auto [slot, id] : wake) slot->Wake(id);
+  }
+
+  /// Runs the prepare hook, if any, on jobs about to start. It reports its own failures
+  /// (the applier fails the job when it runs); one that throws is not the run's concern.
+  void Prepare(const std::vector<int>& ids) {
+    if (!prepare_) return;
+    try {
+      prepare_(ids);
+    } catch (...) {
+    }
   }
 
   /// Nothing runs and nothing more may start.
@@ -293,7 +348,8 @@ class RunState {
   }
 
   const std::vector<Job>& jobs_;
-  const Scheduler::Runner& run_;
+  const Scheduler::AsyncRunner& run_;
+  const Scheduler::Prepare& prepare_;
   const std::atomic<int>& interrupts_;
 
   std::mutex mu_;
@@ -303,6 +359,7 @@ class RunState {
   JobGraph graph_;
   std::vector<JobOutcome> outcomes_;
   std::vector<int> job_pool_;
+  std::unique_ptr<std::atomic<int>[]> completion_;  ///< Per job (atomic, not under mu_).
   std::vector<PoolState> pools_;
   int parallelism_ = 1;
   int running_ = 0;
@@ -316,7 +373,12 @@ class RunState {
 }  // namespace
 
 ScheduleResult Scheduler::Run(const std::vector<Job>& jobs, const Runner& run) {
-  auto state = std::make_shared<RunState>(jobs, run, opts_, interrupts_);
+  return RunAsync(jobs, [&run](const Job& job, const JobDone& done) { done(run(job)); }, {});
+}
+
+ScheduleResult Scheduler::RunAsync(const std::vector<Job>& jobs, const AsyncRunner& run,
+                                   const Prepare& prepare) {
+  auto state = std::make_shared<RunState>(jobs, run, prepare, opts_, interrupts_);
   const size_t workers = std::min(static_cast<size_t>(std::max(1, opts_.parallelism)),
                                   std::max<size_t>(1, jobs.size()));
   // Pool threads start the first jobs while this thread works too; when no thread can

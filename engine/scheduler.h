@@ -8,6 +8,12 @@
 /// Ready jobs start in order of longest remaining critical path, then by id, so long
 /// chains are not starved by wide fan-out.
 ///
+/// A job may also finish after its runner returns (RunAsync): the runner gets a JobDone
+/// and calls it, on any thread, when the job's outcome is known. The applier uses this so
+/// a worker goes back to work while its result waits for the state's group commit, and
+/// the commit thread retires a whole batch of jobs without a thousand threads waking to
+/// retire one each.
+///
 /// Interruption: Interrupt() (the first Ctrl-C) stops starting new jobs, lets running
 /// ones finish and returns; a second Interrupt() also sets `cancel`, which providers
 /// observe to abort their waits. The runner function is called on worker threads.
@@ -16,6 +22,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -43,15 +50,44 @@ struct ScheduleResult {
   bool AllSucceeded() const;
 };
 
+/// What a run's bookkeeping offers to a job's completion (implemented by the run).
+class JobSink {
+ public:
+  virtual ~JobSink() = default;
+  virtual void Done(int id, bool ok) = 0;
+};
+
+/// Reports one job's outcome to its run. Call exactly once, from any thread, during or
+/// after the runner's call; a copy keeps the run's bookkeeping alive until then.
+class JobDone {
+ public:
+  JobDone(std::shared_ptr<JobSink> sink, int id) : sink_(std::move(sink)), id_(id) {}
+  void operator()(bool ok) const { sink_->Done(id_, ok); }
+
+ private:
+  std::shared_ptr<JobSink> sink_;
+  int id_;
+};
+
 class Scheduler {
  public:
   /// Returns true on success. Called concurrently from worker threads.
   using Runner = std::function<bool(const Job&)>;
+  /// Starts a job; its outcome is reported through `done`, now or later.
+  using AsyncRunner = std::function<void(const Job&, const JobDone& done)>;
+  /// Called with jobs that are about to start, before any of them does, by the thread
+  /// that picked them: a wave handed out at once comes as one call (the applier writes
+  /// their journal rows in one transaction). Not called under the scheduler's lock.
+  using Prepare = std::function<void(const std::vector<int>& ids)>;
 
   explicit Scheduler(SchedulerOptions opts);
 
   /// Runs all jobs. Precondition: `after` edges form a DAG over valid ids.
   ScheduleResult Run(const std::vector<Job>& jobs, const Runner& run);
+  /// The same, for runners that may report after they return. Run returns once every
+  /// started job has reported; `jobs` must outlive that, `run` is not called after it.
+  ScheduleResult RunAsync(const std::vector<Job>& jobs, const AsyncRunner& run,
+                          const Prepare& prepare = {});
 
   /// First call: drain (start nothing new). Second call: also set cancel().
   void Interrupt();

@@ -18,20 +18,43 @@ void CommitQueue::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+namespace {
+/// The queue whose writer thread this is (none on other threads).
+thread_local const CommitQueue* tl_writer_of = nullptr;
+}  // namespace
+
+bool CommitQueue::OnWriterThread() const { return tl_writer_of == this; }
+
+void CommitQueue::Enqueue(CommitRequest* req) {
+  std::lock_guard lock(mu_);
+  if (!started_) {
+    started_ = true;
+    thread_ = std::thread([this] { Loop(); });
+  }
+  pending_.push_back(req);
+  if (pending_.size() == 1) work_cv_.notify_one();
+}
+
 Status CommitQueue::Submit(CommitRequest& req) {
   req.done_ = false;
-  {
-    std::lock_guard lock(mu_);
-    if (!started_) {
-      started_ = true;
-      thread_ = std::thread([this] { Loop(); });
+  if (OnWriterThread()) {  // from a completion: a batch of one, here and now
+    {
+      std::lock_guard lock(mu_);
+      ++batches_;
     }
-    pending_.push_back(&req);
-    if (pending_.size() == 1) work_cv_.notify_one();
+    run_({&req});
+    return req.result;
   }
+  Enqueue(&req);
   std::unique_lock done(req.mu_);
   req.cv_.wait(done, [&] { return req.done_; });
   return req.result;
+}
+
+void CommitQueue::SubmitAsync(std::unique_ptr<CommitRequest> req,
+                              std::function<void(const Diagnostics&)> done) {
+  req->on_done_ = std::move(done);
+  Enqueue(req.release());
 }
 
 int CommitQueue::batches() const {
@@ -45,6 +68,7 @@ size_t CommitQueue::queued() const {
 }
 
 void CommitQueue::Loop() {
+  tl_writer_of = this;
   std::vector<CommitRequest*> batch;
   std::unique_lock lock(mu_);
   for (;;) {
@@ -57,6 +81,11 @@ void CommitQueue::Loop() {
     // Notify under the request's own lock: its writer may return (and destroy the
     // request) as soon as it sees done_, so nothing may touch it after the unlock.
     for (CommitRequest* r : batch) {
+      if (r->on_done_) {
+        std::unique_ptr<CommitRequest> owned(r);
+        owned->on_done_(owned->result);
+        continue;
+      }
       std::lock_guard done(r->mu_);
       r->done_ = true;
       r->cv_.notify_one();

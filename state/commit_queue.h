@@ -14,10 +14,18 @@
 /// order, so writes from one thread stay ordered and a batch's order is its arrival order.
 /// The writer thread starts on the first Submit (stores that only read never start it)
 /// and is joined by the destructor.
+///
+/// SubmitAsync queues a write without blocking: the queue owns the request and calls its
+/// completion on the writer thread once the batch is done, so the applier's workers need
+/// not sleep through a commit and a batch's completions run on one thread instead of
+/// waking one thread each. A completion may Submit again (a retired job's dependents
+/// write their journal rows): on the writer thread Submit runs its write as a batch of
+/// one right there, since waiting for the writer from the writer would never end.
 #pragma once
 
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -38,6 +46,9 @@ struct CommitRequest {
 
  private:
   friend class CommitQueue;
+  // Set by SubmitAsync: called on the writer thread with `result`; the queue owns the
+  // request then and deletes it afterwards.
+  std::function<void(const Diagnostics&)> on_done_;
   // Completion has its own mutex so that waking a batch's writers does not make them
   // all queue for the queue's mutex (which the writer thread holds to take the next one).
   std::mutex mu_;
@@ -61,6 +72,10 @@ class CommitQueue {
 
   /// Queues `req` and blocks until the batch holding it is done; returns req->result.
   Status Submit(CommitRequest& req);
+  /// Queues `req` and returns at once; `done(result)` runs on the writer thread after the
+  /// batch holding it, and may Submit (see above) but must not block on other work.
+  void SubmitAsync(std::unique_ptr<CommitRequest> req,
+                   std::function<void(const Diagnostics&)> done);
 
   /// Batches started so far, and writes waiting for the next one (for tests and benches).
   int batches() const;
@@ -68,6 +83,8 @@ class CommitQueue {
 
  private:
   void Loop();
+  void Enqueue(CommitRequest* req);  ///< Starts the writer if needed; takes mu_.
+  bool OnWriterThread() const;
 
   RunBatch run_;
   mutable std::mutex mu_;

@@ -42,8 +42,12 @@ class SqliteStore : public StateStore {
   Result<int64_t> JournalBegin(const std::string& stack, const std::string& run_id,
                                const std::string& address, const std::string& action,
                                const std::string& detail) override;
+  Result<std::vector<int64_t>> JournalBeginMany(const std::string& stack, const std::string& run_id,
+                                                const std::vector<JournalIntent>& ops) override;
   Status CommitResult(const std::string& stack, int64_t journal_id, const std::string& outcome,
                       const std::vector<InstanceWrite>& writes) override;
+  void CommitResultAsync(const std::string& stack, int64_t journal_id, std::string outcome,
+                         std::vector<InstanceWrite> writes, const CommitDone& done) override;
   Result<std::vector<JournalEntry>> OpenJournal(const std::string& stack) override;
   Status ResolveJournal(const std::string& stack, const std::string& outcome) override;
 
@@ -75,6 +79,10 @@ class SqliteStore : public StateStore {
   /// and records the key id. Nothing is written if `body` adds an error.
   Status Mutate(const std::string& stack, const std::string& what,
                 const std::function<void(int64_t serial, Diagnostics* err)>& body);
+  /// CommitResult's write, inside a group-commit batch's transaction.
+  void WriteResult(const std::string& stack, int64_t journal_id, const std::string& outcome,
+                   const std::vector<InstanceWrite>& writes, const std::string& what,
+                   Diagnostics* txn_err);
   /// Mutate's work inside a transaction the caller owns (a group-commit batch).
   void MutateInTransaction(const std::string& stack, const std::string& what,
                            const std::function<void(int64_t serial, Diagnostics* err)>& body,

@@ -14,6 +14,7 @@
 /// so an open journal row after a crash means "a call may have happened; look it up".
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +30,13 @@ namespace capstan {
 struct InstanceWrite {
   enum class Kind { kPut, kRemove } kind = Kind::kPut;
   InstanceState instance;  ///< For kPut: the full row. For kRemove: address + deposed_key.
+};
+
+/// An operation about to start, as its journal row records it.
+struct JournalIntent {
+  std::string address;
+  std::string action;  ///< "create", "update", "delete", ...
+  std::string detail;  ///< e.g. the prior object id for update/delete.
 };
 
 class StateStore {
@@ -60,11 +68,32 @@ class StateStore {
   virtual Result<int64_t> JournalBegin(const std::string& stack, const std::string& run_id,
                                        const std::string& address, const std::string& action,
                                        const std::string& detail) = 0;
+  /// Opens one journal row per intent in ONE transaction (a wave of operations about to
+  /// start) and returns their ids in the same order; all or none are written.
+  virtual Result<std::vector<int64_t>> JournalBeginMany(const std::string& stack,
+                                                        const std::string& run_id,
+                                                        const std::vector<JournalIntent>& ops) {
+    std::vector<int64_t> ids;
+    for (const JournalIntent& op : ops) {
+      auto id = JournalBegin(stack, run_id, op.address, op.action, op.detail);
+      if (!id.ok()) return id.diags();
+      ids.push_back(id.value());
+    }
+    return ids;
+  }
   /// Closes journal row `journal_id` with `outcome` and applies `writes`, in ONE
   /// transaction (serial++ once). journal_id 0 means "no journal row".
   virtual Status CommitResult(const std::string& stack, int64_t journal_id,
                               const std::string& outcome,
                               const std::vector<InstanceWrite>& writes) = 0;
+  using CommitDone = std::function<void(const Status&)>;
+  /// CommitResult without waiting for the commit: `done` gets the same status once the
+  /// transaction holding the writes is over, possibly on another thread. `done` may call
+  /// the store again but must not wait for anything else. The default commits here.
+  virtual void CommitResultAsync(const std::string& stack, int64_t journal_id, std::string outcome,
+                                 std::vector<InstanceWrite> writes, const CommitDone& done) {
+    done(CommitResult(stack, journal_id, outcome, writes));
+  }
   virtual Result<std::vector<JournalEntry>> OpenJournal(const std::string& stack) = 0;
   /// Marks open rows resolved (after the planner looked the objects up).
   virtual Status ResolveJournal(const std::string& stack, const std::string& outcome) = 0;

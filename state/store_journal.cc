@@ -4,8 +4,11 @@
 /// provider call and closed in the same transaction that stores the call's result, so
 /// after a crash an open row means exactly "this call may or may not have happened".
 /// JournalBegin and ResolveJournal do not bump the serial: they record intent, not state.
-/// JournalBegin and CommitResult are group-committed (commit_queue.h, store_batch.cc):
-/// each returns only after the transaction holding its write has committed.
+/// JournalBegin(Many) and CommitResult are group-committed (commit_queue.h,
+/// store_batch.cc): each returns only after the transaction holding its write has
+/// committed. JournalBeginMany opens the rows of a wave of operations the scheduler starts
+/// together in one write; CommitResultAsync hands its write over and reports through a
+/// callback on the writer thread, so the caller does not sleep through the commit.
 #include "engine/hash.h"
 #include "state/crash_point.h"
 #include "state/sqlite_store.h"
@@ -20,31 +23,93 @@ using sqlite::Quoted;
 Result<int64_t> SqliteStore::JournalBegin(const std::string& stack, const std::string& run_id,
                                           const std::string& address, const std::string& action,
                                           const std::string& detail) {
+  auto ids = JournalBeginMany(stack, run_id, {JournalIntent{address, action, detail}});
+  if (!ids.ok()) return ids.diags();
+  return ids->front();
+}
+
+Result<std::vector<int64_t>> SqliteStore::JournalBeginMany(const std::string& stack,
+                                                           const std::string& run_id,
+                                                           const std::vector<JournalIntent>& ops) {
+  std::vector<int64_t> ids;
+  if (ops.empty()) return ids;
   CommitRequest req;
-  req.what = "cannot journal " + action + " of " + address + " in stack " + Quoted(stack);
-  int64_t id = 0;
+  req.what = "cannot journal " + ops.front().action + " of " + ops.front().address;
+  if (ops.size() > 1) req.what += " (and " + std::to_string(ops.size() - 1) + " more)";
+  req.what += " in stack " + Quoted(stack);
   req.body = [&](Diagnostics* err) {
     if (!EnsureStack(stack, err)) return;
-    auto st = stmts_.Get(
-        "INSERT INTO journal(stack, run_id, address, action, detail, started_at) "
-        "VALUES (?,?,?,?,?,?)",
-        err);
-    if (!st.valid() || !st.Bind(1, stack)
-                            .Bind(2, run_id)
-                            .Bind(3, address)
-                            .Bind(4, action)
-                            .Bind(5, detail)
-                            .Bind(6, NowSeconds())
-                            .Run(err, req.what)) {
-      return;
+    int64_t now = NowSeconds();
+    for (const JournalIntent& op : ops) {
+      // A statement per row: the borrowed statement is reset when it goes out of scope.
+      auto st = stmts_.Get(
+          "INSERT INTO journal(stack, run_id, address, action, detail, started_at) "
+          "VALUES (?,?,?,?,?,?)",
+          err);
+      if (!st.valid() || !st.Bind(1, stack)
+                              .Bind(2, run_id)
+                              .Bind(3, op.address)
+                              .Bind(4, op.action)
+                              .Bind(5, op.detail)
+                              .Bind(6, now)
+                              .Run(err, req.what)) {
+        ids.clear();
+        return;
+      }
+      ids.push_back(sqlite3_last_insert_rowid(db_));
     }
-    id = sqlite3_last_insert_rowid(db_);
   };
-  // Returns once the transaction holding the row has committed (group commit).
+  // Returns once the transaction holding the rows has committed (group commit).
   Status st = queue_.Submit(req);
   if (st.HasErrors()) return st;
-  crash_point::Began(id, address);  // testing hook, inert unless CAPSTAN_CRASH_AT is set
-  return id;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    crash_point::Began(ids[i], ops[i].address);  // testing hook, inert unless CAPSTAN_CRASH_AT
+  }
+  return ids;
+}
+
+namespace {
+/// What a failed result write says it was.
+std::string ResultWhat(const std::string& stack, int64_t journal_id) {
+  std::string what = "cannot record the result";
+  if (journal_id != 0) what += " of journal entry " + std::to_string(journal_id);
+  return what + " in stack " + Quoted(stack);
+}
+}  // namespace
+
+void SqliteStore::WriteResult(const std::string& stack, int64_t journal_id,
+                              const std::string& outcome, const std::vector<InstanceWrite>& writes,
+                              const std::string& what, Diagnostics* txn_err) {
+  MutateInTransaction(
+      stack, what,
+      [&](int64_t serial, Diagnostics* err) {
+        if (journal_id != 0) {
+          auto st = stmts_.Get(
+              "UPDATE journal SET closed_at = ?, outcome = ? "
+              "WHERE id = ? AND stack = ? AND closed_at IS NULL",
+              err);
+          if (!st.valid() || !st.Bind(1, NowSeconds())
+                                  .Bind(2, outcome)
+                                  .Bind(3, journal_id)
+                                  .Bind(4, stack)
+                                  .Run(err, what)) {
+            return;
+          }
+          if (sqlite3_changes(db_) == 0) {
+            err->Error(what, "journal entry " + std::to_string(journal_id) +
+                                 " is not open in this stack (already closed or never begun)");
+            return;
+          }
+        }
+        for (const InstanceWrite& w : writes) {
+          bool ok = w.kind == InstanceWrite::Kind::kPut
+                        ? WriteInstance(stack, w.instance, serial, err)
+                        : DeleteInstance(stack, w.instance.address.ToString(),
+                                         w.instance.deposed_key, err);
+          if (!ok) return;
+        }
+      },
+      txn_err);
 }
 
 Status SqliteStore::CommitResult(const std::string& stack, int64_t journal_id,
@@ -52,46 +117,33 @@ Status SqliteStore::CommitResult(const std::string& stack, int64_t journal_id,
                                  const std::vector<InstanceWrite>& writes) {
   if (journal_id != 0) crash_point::Committing(journal_id);
   CommitRequest req;
-  req.what = "cannot record the result";
-  if (journal_id != 0) req.what += " of journal entry " + std::to_string(journal_id);
-  req.what += " in stack " + Quoted(stack);
-  const std::string& what = req.what;
+  req.what = ResultWhat(stack, journal_id);
   req.body = [&](Diagnostics* txn_err) {
-    MutateInTransaction(
-        stack, what,
-        [&](int64_t serial, Diagnostics* err) {
-          if (journal_id != 0) {
-            auto st = stmts_.Get(
-                "UPDATE journal SET closed_at = ?, outcome = ? "
-                "WHERE id = ? AND stack = ? AND closed_at IS NULL",
-                err);
-            if (!st.valid() || !st.Bind(1, NowSeconds())
-                                    .Bind(2, outcome)
-                                    .Bind(3, journal_id)
-                                    .Bind(4, stack)
-                                    .Run(err, what)) {
-              return;
-            }
-            if (sqlite3_changes(db_) == 0) {
-              err->Error(what, "journal entry " + std::to_string(journal_id) +
-                                   " is not open in this stack (already closed or never begun)");
-              return;
-            }
-          }
-          for (const InstanceWrite& w : writes) {
-            bool ok = w.kind == InstanceWrite::Kind::kPut
-                          ? WriteInstance(stack, w.instance, serial, err)
-                          : DeleteInstance(stack, w.instance.address.ToString(),
-                                           w.instance.deposed_key, err);
-            if (!ok) return;
-          }
-        },
-        txn_err);
+    WriteResult(stack, journal_id, outcome, writes, req.what, txn_err);
   };
   // Returns once the transaction holding the writes has committed (group commit).
   Status st = queue_.Submit(req);
   if (journal_id != 0 && !st.HasErrors()) crash_point::Committed(journal_id);
   return st;
+}
+
+void SqliteStore::CommitResultAsync(const std::string& stack, int64_t journal_id,
+                                    std::string outcome, std::vector<InstanceWrite> writes,
+                                    const CommitDone& done) {
+  if (journal_id != 0) crash_point::Committing(journal_id);
+  auto req = std::make_unique<CommitRequest>();
+  req->what = ResultWhat(stack, journal_id);
+  // The request (and so its body) lives until its completion has run: the body may
+  // refer to the request's own fields.
+  CommitRequest* self = req.get();
+  req->body = [this, self, stack, journal_id, outcome = std::move(outcome),
+               writes = std::move(writes)](Diagnostics* txn_err) {
+    WriteResult(stack, journal_id, outcome, writes, self->what, txn_err);
+  };
+  queue_.SubmitAsync(std::move(req), [journal_id, done](const Diagnostics& result) {
+    if (journal_id != 0 && !result.HasErrors()) crash_point::Committed(journal_id);
+    done(result);
+  });
 }
 
 Result<std::vector<JournalEntry>> SqliteStore::OpenJournal(const std::string& stack) {

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -59,28 +60,74 @@ const char* Verb(OpKind k) { return OpKindName(k); }
 /// derived from its id so a re-run after a crash finds the same row.
 std::string DeposedKeyFor(const std::string& old_id) { return Sha256Hex(old_id).substr(0, 8); }
 
+/// Runs plan nodes. A node's provider call runs on a scheduler worker; its result commit
+/// is handed to the store's group commit without waiting (CommitResultAsync), and the node
+/// is reported done — values recorded, events sent, dependents released — from the
+/// commit's completion. The worker is free for other nodes meanwhile, and a batch of
+/// results retires its nodes on the store's writer thread instead of waking one worker
+/// per node to do it.
 class Runner {
  public:
-  Runner(Workspace& ws, const Plan& plan, const std::string& run_id, Scheduler& sched,
-         ApplyValues& values)
-      : ws_(ws), plan_(plan), run_id_(run_id), sched_(sched), values_(values) {}
+  /// Receives a node's final status; called exactly once per node, on any thread.
+  using Finish = std::function<void(const Status&)>;
 
-  bool Run(const ExecNode& node, ApplyReport& report, std::mutex& report_mu, Clock::time_point t0) {
+  Runner(Workspace& ws, const Plan& plan, const std::string& run_id, Scheduler& sched,
+         ApplyValues& values, ApplyReport& report, Clock::time_point t0)
+      : ws_(ws),
+        plan_(plan),
+        run_id_(run_id),
+        sched_(sched),
+        values_(values),
+        report_(report),
+        t0_(t0),
+        journal_(plan.exec.size()) {}
+
+  /// The scheduler's prepare hook: opens the journal rows of the nodes about to start in
+  /// one transaction (a fan's thousand middles write one batch, not a thousand), before
+  /// any of their provider calls can begin.
+  void Prepare(const std::vector<int>& ids) {
+    std::vector<JournalIntent> ops;
+    ops.reserve(ids.size());
+    for (int id : ids) {
+      const ExecNode& n = plan_.exec[id];
+      const ResourceChange& c = plan_.changes[n.change];
+      ops.push_back({c.address.ToString(), Verb(n.op), c.id});
+    }
+    auto rows = ws_.state().JournalBeginMany(ws_.stack(), run_id_, ops);
+    for (size_t i = 0; i < ids.size(); ++i) {
+      Journal& j = journal_[ids[i]];
+      if (rows.ok()) {
+        j.id = rows.value()[i];
+      } else {
+        j.error = rows.diags();
+      }
+    }
+  }
+
+  void Run(const ExecNode& node, const JobDone& done) {
     const ResourceChange& c = plan_.changes[node.change];
     std::string addr = c.address.ToString();
-    const char* verb = Verb(node.op);
-    ws_.events().OnEvent(Event::Of(Event::Kind::kOpStart, addr, verb));
+    ws_.events().OnEvent(Event::Of(Event::Kind::kOpStart, addr, Verb(node.op)));
     auto started = Clock::now();
-    Status st = Execute(node, c, addr);
+    Execute(node, c, addr, [this, &node, addr, started, done](const Status& st) {
+      done(Record(node, addr, started, st));
+    });
+  }
+
+ private:
+  /// The node's timing, counts and events; true when it succeeded.
+  bool Record(const ExecNode& node, const std::string& addr, Clock::time_point started,
+              const Status& st) {
+    const char* verb = Verb(node.op);
     double secs = SecondsSince(started);
-    std::lock_guard<std::mutex> lock(report_mu);
-    report.timings.push_back(
-        {addr, verb, std::chrono::duration<double>(started - t0).count(), secs, !st.HasErrors()});
+    std::lock_guard<std::mutex> lock(report_mu_);
+    report_.timings.push_back(
+        {addr, verb, std::chrono::duration<double>(started - t0_).count(), secs, !st.HasErrors()});
     if (st.HasErrors()) {
-      ++report.failed;
+      ++report_.failed;
       for (auto d : st.items()) {
         if (d.address.empty()) d.address = addr;
-        report.diags.Add(d);
+        report_.diags.Add(d);
       }
       Event e = Event::Of(Event::Kind::kOpFailed, addr, verb, st.items().front().summary);
       e.elapsed_seconds = secs;
@@ -89,25 +136,42 @@ class Runner {
     }
     switch (node.op) {
       case OpKind::kCreate:
-        ++report.created;
+        ++report_.created;
         break;
       case OpKind::kUpdate:
-        ++report.updated;
+        ++report_.updated;
         break;
       default:
-        ++report.deleted;
+        ++report_.deleted;
     }
     Event e = Event::Of(Event::Kind::kOpDone, addr, verb);
     e.elapsed_seconds = secs;
-    e.id = last_id_.count(node.id) ? last_id_[node.id] : std::string();
+    auto id = last_id_.find(node.id);
+    if (id != last_id_.end()) e.id = id->second;
     ws_.events().OnEvent(e);
     return true;
   }
 
- private:
-  Status Execute(const ExecNode& node, const ResourceChange& c, const std::string& addr) {
+  /// Journals, calls the provider and commits; `finish` gets the outcome, from this thread
+  /// when the node fails before its result is handed to the store, else from the commit.
+  void Execute(const ExecNode& node, const ResourceChange& c, const std::string& addr,
+               const Finish& finish) {
+    StateStore& store = ws_.state();
+    const std::string& stack = ws_.stack();
+    const Journal& journal = journal_[node.id];
+    if (journal.id == 0) {
+      if (journal.error.HasErrors()) return finish(journal.error);
+      Status st;
+      st.Error("internal error: " + addr + " started without a journal row");
+      return finish(st);
+    }
+    // A node that fails before its call closes its row: nothing was attempted.
+    auto abort = [&](const Status& st) {
+      store.CommitResult(stack, journal.id, "error: " + st.items().front().summary, {});
+      finish(st);
+    };
     auto type = ws_.GetType(c.provider, c.type);
-    if (!type.ok()) return type.diags();
+    if (!type.ok()) return abort(type.diags());
     CallContext ctx;
     ctx.stack = ws_.stack();
     ctx.address = c.address;
@@ -117,42 +181,30 @@ class Runner {
     ctx.progress = [&](const std::string& msg) {
       ws_.events().OnEvent(Event::Of(Event::Kind::kOpProgress, addr, Verb(node.op), msg));
     };
-    StateStore& store = ws_.state();
-    const std::string& stack = ws_.stack();
 
     if (node.op == OpKind::kDelete || node.op == OpKind::kDeleteDeposed) {
       std::string deposed = c.deposed_key;
       if (node.op == OpKind::kDeleteDeposed && deposed.empty()) deposed = DeposedKeyFor(c.id);
-      auto j = store.JournalBegin(stack, run_id_, addr, Verb(node.op), c.id);
-      if (!j.ok()) return j.diags();
       Status st = type.value()->Delete(ctx, ObjectState{c.id, c.before});
-      if (st.HasErrors()) {
-        store.CommitResult(stack, j.value(), "error: " + st.items().front().summary, {});
-        return st;
-      }
+      if (st.HasErrors()) return abort(st);
       InstanceWrite w;
       w.kind = InstanceWrite::Kind::kRemove;
       w.instance.address = c.address;
       w.instance.deposed_key = deposed;
-      return store.CommitResult(stack, j.value(), "ok", {w});
+      return store.CommitResultAsync(stack, journal.id, "ok", {w}, finish);
     }
 
     // Create or update: evaluate properties with the real values of dependencies.
     auto props = values_.PropertiesFor(c, *type.value());
-    if (!props.ok()) return props.diags();
+    if (!props.ok()) return abort(props.diags());
     std::set<std::string> sensitive = props->sensitive;
     sensitive.insert(c.sensitive.begin(), c.sensitive.end());
 
-    auto j = store.JournalBegin(stack, run_id_, addr, Verb(node.op), c.id);
-    if (!j.ok()) return j.diags();
     Result<ObjectState> result =
         node.op == OpKind::kCreate
             ? type.value()->Create(ctx, props->value)
             : type.value()->Update(ctx, ObjectState{c.id, c.before}, props->value);
-    if (!result.ok()) {
-      store.CommitResult(stack, j.value(), "error: " + result.diags().items().front().summary, {});
-      return result.diags();
-    }
+    if (!result.ok()) return abort(result.diags());
     InstanceState inst;
     inst.address = c.address;
     inst.type = c.type;
@@ -178,12 +230,18 @@ class Runner {
       writes.push_back(std::move(old));
     }
     writes.push_back(InstanceWrite{InstanceWrite::Kind::kPut, inst});
-    Status st = store.CommitResult(stack, j.value(), "ok", writes);
-    if (st.HasErrors()) return st;
-    values_.Record(c.address, inst.attributes, sensitive);
-    std::lock_guard<std::mutex> lock(id_mu_);
-    last_id_[node.id] = inst.id;
-    return {};
+    // Dependents read these values once this node is done, which is after the commit.
+    store.CommitResultAsync(
+        stack, journal.id, "ok", std::move(writes),
+        [this, &node, &c, attributes = std::move(result->attributes),
+         sensitive = std::move(sensitive), id = std::move(result->id), finish](const Status& st) {
+          if (!st.HasErrors()) {
+            values_.Record(c.address, attributes, sensitive);
+            std::lock_guard<std::mutex> lock(report_mu_);
+            last_id_[node.id] = id;
+          }
+          finish(st);
+        });
   }
 
   Workspace& ws_;
@@ -191,7 +249,16 @@ class Runner {
   std::string run_id_;
   Scheduler& sched_;
   ApplyValues& values_;
-  std::mutex id_mu_;
+  ApplyReport& report_;
+  Clock::time_point t0_;
+  /// A node's journal row, opened by Prepare before the node starts (id 0: not opened,
+  /// and `error` says why). Written by the preparing thread, read by the node's worker.
+  struct Journal {
+    int64_t id = 0;
+    Status error;
+  };
+  std::vector<Journal> journal_;
+  std::mutex report_mu_;  ///< Guards report_ and last_id_ (nodes finish on many threads).
   std::map<int, std::string> last_id_;
 };
 
@@ -289,11 +356,11 @@ Result<ApplyReport> ApplyPlan(Workspace& ws, const Plan& plan, const ApplyOption
   }
   Scheduler sched(sopts);
   ApplyValues values(ws, plan);
-  Runner runner(ws, plan, record.id, sched, values);
-  std::mutex report_mu;
+  Runner runner(ws, plan, record.id, sched, values, report, t0);
   interrupts::SetActive(&sched);
-  ScheduleResult sr = sched.Run(
-      jobs, [&](const Job& job) { return runner.Run(plan.exec[job.id], report, report_mu, t0); });
+  ScheduleResult sr = sched.RunAsync(
+      jobs, [&](const Job& job, const JobDone& done) { runner.Run(plan.exec[job.id], done); },
+      [&](const std::vector<int>& ids) { runner.Prepare(ids); });
   interrupts::SetActive(nullptr);
   report.interrupted = sr.interrupted;
   for (size_t i = 0; i < sr.outcomes.size(); ++i) {

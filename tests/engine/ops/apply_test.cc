@@ -316,3 +316,34 @@ TEST_CASE("a create whose answer was lost is adopted, not duplicated, on the nex
   CHECK(f.cloud().Size() == 4);  // subnet adopted, port created: nothing duplicated
   CHECK(f.State().instances.size() == 4);
 }
+
+TEST_CASE("every node's journal row is closed after a wide apply with failures",
+          "[ops][apply][journal]") {
+  // A fan: the middles start as one wave and their rows are opened in one write; a failed
+  // call and a value that cannot be evaluated at apply time must both close their rows.
+  std::string yaml =
+      "stack: fan\nresources:\n  root:\n    type: mem.thing\n"
+      "    properties: {name: root}\n";
+  for (int i = 0; i < 30; ++i) {
+    yaml += "  m" + std::to_string(i) + ":\n    type: mem.thing\n    properties: {name: m" +
+            std::to_string(i) + ", value: \"${root.id}\"}\n";
+  }
+  // Known after apply at plan time; at apply time there is no file named after root's id.
+  yaml +=
+      "  broken:\n    type: mem.thing\n    properties: {name: broken, value: "
+      "\"${file(root.id)}\"}\n";
+  OpsFixture f;
+  f.WriteStack(yaml);
+  f.cloud().FailOn("m7");
+  auto ws = f.Open();
+  Plan plan = f.MustPlan(*ws);
+  auto r = ApplyPlan(*ws, plan, ApplyOptions{.parallelism = 40});
+  REQUIRE(r.ok());
+  CHECK(r->created == 30);  // root and 29 middles
+  CHECK(r->failed == 2);    // m7 (the call) and broken (the evaluation)
+  CHECK(r->diags.ToString().find("mem.thing.broken") != std::string::npos);
+  auto open = ws->state().OpenJournal(ws->stack());
+  REQUIRE(open.ok());
+  CHECK(open->empty());
+  CHECK(f.State().instances.size() == 30);
+}
