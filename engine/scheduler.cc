@@ -18,7 +18,8 @@
 ///
 /// Hand-off: an idle worker parks on a Slot of its own. The worker that retires a job
 /// picks the next job for itself and, still under the lock, one startable job for each
-/// parked worker, then wakes their slots after unlocking. A woken worker
+/// parked worker, then wakes their slots after unlocking, as a tree: it wakes the first,
+/// and each woken worker wakes two more before it starts its own job. A woken worker
 /// starts its job without touching the mutex, so a wide level (a fan's thousand middles
 /// after its root) is one thread assigning jobs, not a thousand threads queueing for the
 /// lock to pick one each; and no one is woken who will find nothing to do.
@@ -164,8 +165,10 @@ class RunState : public JobSink, public std::enable_shared_from_this<RunState> {
         if (me == nullptr) me = &slots_.emplace_back();
         parked_.push_back(me);
         lock.unlock();
-        id = me->Wait();
-        if (id < 0) return;  // the run is over
+        Wakeup w = me->Wait();
+        if (w.job < 0) return;  // the run is over
+        if (w.wave) WakeChildren(w.wave, w.index);
+        id = w.job;
       } else {
         lock.unlock();
         Prepare({id});
@@ -231,17 +234,31 @@ class RunState : public JobSink, public std::enable_shared_from_this<RunState> {
   /// is over). A mutex and condition variable of its own rather than a semaphore:
   /// libstdc++'s semaphore spins with sched_yield before it sleeps, and a thousand
   /// parking workers spinning cost more CPU than the jobs' own work (perf, fan shape).
+  class Slot;
+  /// The slots one HandOut wakes, with their jobs. Slot i, once woken, wakes slots 2i+1
+  /// and 2i+2 before it starts its own job: a fan's thousand wake-ups become a tree ten
+  /// deep spread over the cores, not one thread's loop that each woken worker preempts.
+  using Wave = std::vector<std::pair<Slot*, int>>;
+
+  /// What a parked worker is woken with: its job (-1: the run is over) and its place in
+  /// the wave it belongs to (null for the end-of-run wake).
+  struct Wakeup {
+    int job = -1;
+    std::shared_ptr<const Wave> wave;
+    size_t index = 0;
+  };
+
   class Slot {
    public:
-    int Wait() {
+    Wakeup Wait() {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait(lock, [&] { return woken_; });
       woken_ = false;
-      return job_;
+      return std::move(wakeup_);
     }
-    void Wake(int job) {
+    void Wake(Wakeup w) {
       std::lock_guard<std::mutex> lock(mu_);
-      job_ = job;
+      wakeup_ = std::move(w);
       woken_ = true;
       cv_.notify_one();
     }
@@ -249,9 +266,15 @@ class RunState : public JobSink, public std::enable_shared_from_this<RunState> {
    private:
     std::mutex mu_;
     std::condition_variable cv_;
-    int job_ = -1;
+    Wakeup wakeup_;
     bool woken_ = false;
   };
+
+  /// Wakes wave entry `i`'s children (see Wave).
+  static void WakeChildren(const std::shared_ptr<const Wave>& wave, size_t i) {
+    for (size_t c = 2 * i + 1; c <= 2 * i + 2 && c < wave->size(); ++c)
+      (*wave)[c].first->Wake({(*wave)[c].second, wave, c});
+  }
 
   /// The run is over: wake Run (it returns the result), then the parked workers (they
   /// return to the pool). Called with mu_ held; the slots belong to this RunState, which
@@ -259,7 +282,7 @@ class RunState : public JobSink, public std::enable_shared_from_this<RunState> {
   void Finish() {
     done_ = true;
     done_cv_.notify_all();
-    for (Slot* s : parked_) s->Wake(-1);
+    for (Slot* s : parked_) s->Wake({});
     parked_.clear();
   }
 
@@ -284,7 +307,9 @@ class RunState : public JobSink, public std::enable_shared_from_this<RunState> {
       for (auto [slot, id] : wake) ids.push_back(id);
       Prepare(ids);
     }
-    for (auto [slot, id] : wake) slot->Wake(id);
+    if (wake.empty()) return;
+    auto wave = std::make_shared<const Wave>(std::move(wake));
+    (*wave)[0].first->Wake({(*wave)[0].second, wave, 0});
   }
 
   /// Runs the prepare hook, if any, on jobs about to start. It reports its own failures
