@@ -230,10 +230,6 @@ class RunState : public JobSink, public std::enable_shared_from_this<RunState> {
  private:
   bool Draining() const { return interrupts_.load(std::memory_order_relaxed) > 0; }
 
-  /// One parked worker. Wait() blocks until Wake(job) and returns the job (-1: the run
-  /// is over). A mutex and condition variable of its own rather than a semaphore:
-  /// libstdc++'s semaphore spins with sched_yield before it sleeps, and a thousand
-  /// parking workers spinning cost more CPU than the jobs' own work (perf, fan shape).
   class Slot;
   /// The slots one HandOut wakes, with their jobs. Slot i, once woken, wakes slots 2i+1
   /// and 2i+2 before it starts its own job: a fan's thousand wake-ups become a tree ten
@@ -248,6 +244,10 @@ class RunState : public JobSink, public std::enable_shared_from_this<RunState> {
     size_t index = 0;
   };
 
+  /// One parked worker. Wait() blocks until Wake and returns its Wakeup (job -1: the run
+  /// is over). A mutex and condition variable of its own rather than a semaphore:
+  /// libstdc++'s semaphore spins with sched_yield before it sleeps, and a thousand
+  /// parking workers spinning cost more CPU than the jobs' own work (perf, fan shape).
   class Slot {
    public:
     Wakeup Wait() {

@@ -129,6 +129,22 @@ std::map<std::string, std::set<std::string>> IgnoreMap(const StackConfig* config
   return out;
 }
 
+/// A change about state row `inst`, filled from what the row records; callers set what
+/// differs (a no-op's `after`, a forget's reason).
+ResourceChange ChangeFromRow(const InstanceState& inst, Action action) {
+  ResourceChange c;
+  c.address = inst.address;
+  c.type = inst.type;
+  c.provider = inst.provider;
+  c.action = action;
+  c.id = inst.id;
+  c.deposed_key = inst.deposed_key;
+  c.before = inst.attributes;
+  c.sensitive = inst.sensitive;
+  c.prior_dependencies = inst.dependencies;
+  return c;
+}
+
 /// A refresh-only plan's changes: one no-op per object checked (deposed objects aside),
 /// with its refreshed attributes (state's when it vanished) and what refresh ignored,
 /// so drift reports can list every object checked, not only the drifted ones.
@@ -145,16 +161,9 @@ std::vector<ResourceChange> CheckedObjects(
     const std::string addr = inst.address.ToString();
     auto it = now.find(addr);
     const InstanceState& seen = it == now.end() ? inst : *it->second;
-    ResourceChange c;
-    c.address = inst.address;
-    c.type = inst.type;
-    c.provider = inst.provider;
-    c.action = Action::kNoOp;
-    c.id = seen.id;
-    c.before = seen.attributes;
+    ResourceChange c = ChangeFromRow(seen, Action::kNoOp);
     c.after = seen.attributes;
-    c.sensitive = seen.sensitive;
-    c.prior_dependencies = inst.dependencies;
+    c.prior_dependencies = inst.dependencies;  // what state records, not what refresh read
     auto ig = ignored.find(addr);
     if (ig != ignored.end()) c.ignored = ig->second;
     out.push_back(std::move(c));
@@ -217,16 +226,7 @@ void AddForgets(const std::vector<InstanceState>& in_state,
   for (const InstanceState& inst : in_state) {
     if (still.count(RowKey(inst))) continue;
     if (inst.deposed_key.empty() && planned.count(inst.address.ToString())) continue;
-    ResourceChange c;
-    c.address = inst.address;
-    c.type = inst.type;
-    c.provider = inst.provider;
-    c.action = Action::kForget;
-    c.id = inst.id;
-    c.deposed_key = inst.deposed_key;
-    c.before = inst.attributes;
-    c.sensitive = inst.sensitive;
-    c.prior_dependencies = inst.dependencies;
+    ResourceChange c = ChangeFromRow(inst, Action::kForget);
     c.reason = "the object no longer exists";
     changes.push_back(std::move(c));
   }

@@ -12,19 +12,14 @@
 #include "tests/cli/basic_apply.h"
 #include "tests/cli/harness.h"
 #include "tests/cli/stacks.h"
+#include "tests/state/state_test_util.h"
 
 namespace capstan::clitest {
 namespace {
 
+/// Raw SQL on the sandbox's state database (testing::ExecSql).
 void Sql(const Sandbox& sb, const std::string& sql) {
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(sb.Path(".capstan/state.db").c_str(), &db) == SQLITE_OK);
-  char* msg = nullptr;
-  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &msg);
-  INFO((msg ? msg : ""));
-  sqlite3_free(msg);
-  sqlite3_close(db);
-  REQUIRE(rc == SQLITE_OK);
+  testing::ExecSql(sb.Path(".capstan/state.db"), sql);
 }
 
 }  // namespace

@@ -12,27 +12,9 @@
 
 #include "state/bulk.h"
 #include "state/store.h"
+#include "tests/temp_dir.h"
 
 namespace capstan::testing {
-
-/// A fresh directory under $TMPDIR, removed with everything in it at scope end.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "capstan-state-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::permissions(path_, std::filesystem::perms::owner_all, ec);
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 inline SecretBox TestBox(const std::string& passphrase = "test passphrase") {
   return SecretBox::FromPassphrase(passphrase);
