@@ -179,7 +179,7 @@ class RunState : public JobSink, public std::enable_shared_from_this<RunState> {
         try {
           run_(jobs_[id], JobDone(self, id));
         } catch (...) {
-          Done(id, false);  // A throwing runner is a failed job, not a dead worker.
+          Done(id, false, true);  // A throwing runner is a failed job, not a dead worker.
         }
         int outcome = kOpen;
         bool later = completion_[id].compare_exchange_strong(outcome, kLater);
@@ -199,7 +199,7 @@ class RunState : public JobSink, public std::enable_shared_from_this<RunState> {
   /// JobDone: before the runner returned, leave the outcome for its worker; after, retire
   /// the job here and hand what became startable to parked workers. A second report of
   /// the same job (a runner that reported, then threw) is ignored.
-  void Done(int id, bool ok) override {
+  void Done(int id, bool ok, bool hand_out) override {
     int open = kOpen;
     if (completion_[id].compare_exchange_strong(open, ok ? kDoneOk : kDoneFailed)) return;
     if (open != kLater) return;
@@ -207,6 +207,19 @@ class RunState : public JobSink, public std::enable_shared_from_this<RunState> {
     if (!completion_[id].compare_exchange_strong(later, ok ? kDoneOk : kDoneFailed)) return;
     std::unique_lock<std::mutex> lock(mu_);
     Retire(id, ok);
+    if (Finished()) {
+      Finish();
+      return;
+    }
+    // Without a hand-out the released jobs wait for HandOutReady, or for a worker that
+    // finishes a job and picks: a worker parks only while a job runs, so one of those
+    // comes (the reporter promises the first).
+    if (hand_out) HandOut(lock);
+  }
+
+  void HandOutReady() override {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (done_) return;
     if (Finished()) {
       Finish();
       return;

@@ -54,7 +54,8 @@ struct ScheduleResult {
 class JobSink {
  public:
   virtual ~JobSink() = default;
-  virtual void Done(int id, bool ok) = 0;
+  virtual void Done(int id, bool ok, bool hand_out) = 0;
+  virtual void HandOutReady() = 0;
 };
 
 /// Reports one job's outcome to its run. Call exactly once, from any thread, during or
@@ -62,7 +63,15 @@ class JobSink {
 class JobDone {
  public:
   JobDone(std::shared_ptr<JobSink> sink, int id) : sink_(std::move(sink)), id_(id) {}
-  void operator()(bool ok) const { sink_->Done(id_, ok); }
+  /// Reports, and starts what became startable on parked workers.
+  void operator()(bool ok) const { sink_->Done(id_, ok, true); }
+  /// Reports without starting anything yet; the caller must call HandOut afterwards.
+  /// Whoever reports a batch of jobs at once (the state's writer thread after a group
+  /// commit) hands out once after the batch, and the jobs it released start as one wave
+  /// (one prepare call, one journal write) instead of one write each.
+  void ReportOnly(bool ok) const { sink_->Done(id_, ok, false); }
+  /// Starts whatever is startable on parked workers (cheap when nothing is).
+  void HandOut() const { sink_->HandOutReady(); }
 
  private:
   std::shared_ptr<JobSink> sink_;

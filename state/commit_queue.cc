@@ -51,6 +51,14 @@ Status CommitQueue::Submit(CommitRequest& req) {
   return req.result;
 }
 
+void CommitQueue::AfterCompletions(std::function<void()> fn) {
+  if (OnWriterThread() && in_completions_) {
+    after_completions_.push_back(std::move(fn));
+    return;
+  }
+  fn();
+}
+
 void CommitQueue::SubmitAsync(std::unique_ptr<CommitRequest> req,
                               std::function<void(const Diagnostics&)> done) {
   req->on_done_ = std::move(done);
@@ -80,6 +88,7 @@ void CommitQueue::Loop() {
     run_(batch);
     // Notify under the request's own lock: its writer may return (and destroy the
     // request) as soon as it sees done_, so nothing may touch it after the unlock.
+    in_completions_ = true;
     for (CommitRequest* r : batch) {
       if (r->on_done_) {
         std::unique_ptr<CommitRequest> owned(r);
@@ -90,6 +99,11 @@ void CommitQueue::Loop() {
       r->done_ = true;
       r->cv_.notify_one();
     }
+    in_completions_ = false;
+    // What the completions left for after the batch (may submit again: runs inline).
+    std::vector<std::function<void()>> after;
+    after.swap(after_completions_);
+    for (auto& fn : after) fn();
     batch.clear();
     lock.lock();
   }

@@ -77,6 +77,11 @@ class CommitQueue {
   void SubmitAsync(std::unique_ptr<CommitRequest> req,
                    std::function<void(const Diagnostics&)> done);
 
+  /// Runs `fn` once the completions of the batch being reported have all run, when called
+  /// from one of them on the writer thread (in call order); anywhere else, runs it now.
+  /// The applier releases a whole batch's dependents with one hand-out this way.
+  void AfterCompletions(std::function<void()> fn);
+
   /// Batches started so far, and writes waiting for the next one (for tests and benches).
   int batches() const;
   size_t queued() const;
@@ -85,6 +90,9 @@ class CommitQueue {
   void Loop();
   void Enqueue(CommitRequest* req);  ///< Starts the writer if needed; takes mu_.
   bool OnWriterThread() const;
+  // Filled by AfterCompletions during a batch's completions; only the writer touches it.
+  std::vector<std::function<void()>> after_completions_;
+  bool in_completions_ = false;  // writer thread only
 
   RunBatch run_;
   mutable std::mutex mu_;

@@ -57,8 +57,8 @@ struct JournalEntry {
   std::string stack;
   std::string run_id;
   std::string address;
-  std::string action;  ///< "create", "update", "delete", ...
-  std::string detail;  ///< e.g. the prior object id for update/delete.
+  std::string action;      ///< "create", "update", "delete", ...
+  std::string detail;      ///< e.g. the prior object id for update/delete.
   int64_t started_at = 0;  ///< Unix seconds.
   bool open = true;
   std::string outcome;  ///< "ok", "error: ...", "" while open.

@@ -48,6 +48,9 @@ class SqliteStore : public StateStore {
                       const std::vector<InstanceWrite>& writes) override;
   void CommitResultAsync(const std::string& stack, int64_t journal_id, std::string outcome,
                          std::vector<InstanceWrite> writes, const CommitDone& done) override;
+  void AfterCommitCompletions(std::function<void()> fn) override {
+    queue_.AfterCompletions(std::move(fn));
+  }
   Result<std::vector<JournalEntry>> OpenJournal(const std::string& stack) override;
   Status ResolveJournal(const std::string& stack, const std::string& outcome) override;
 

@@ -94,6 +94,10 @@ class StateStore {
                                  std::vector<InstanceWrite> writes, const CommitDone& done) {
     done(CommitResult(stack, journal_id, outcome, writes));
   }
+  /// From a CommitResultAsync completion: runs `fn` after every completion of the same
+  /// commit has run (so a batch's reports can be acted on once). Elsewhere, and in stores
+  /// without asynchronous commits, runs it now.
+  virtual void AfterCommitCompletions(std::function<void()> fn) { fn(); }
   virtual Result<std::vector<JournalEntry>> OpenJournal(const std::string& stack) = 0;
   /// Marks open rows resolved (after the planner looked the objects up).
   virtual Status ResolveJournal(const std::string& stack, const std::string& outcome) = 0;

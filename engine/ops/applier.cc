@@ -110,7 +110,13 @@ class Runner {
     ws_.events().OnEvent(Event::Of(Event::Kind::kOpStart, addr, Verb(node.op)));
     auto started = Clock::now();
     Execute(node, c, addr, [this, &node, addr, started, done](const Status& st) {
-      done(Record(node, addr, started, st));
+      // From a group commit's completions, the nodes of the batch are reported one by one
+      // and their dependents started together once the batch is reported (one journal
+      // write for all of them); from a worker, AfterCommitCompletions hands out at once.
+      // Nothing of this Runner may be touched after the report: the last one ends the run.
+      StateStore& store = ws_.state();
+      done.ReportOnly(Record(node, addr, started, st));
+      store.AfterCommitCompletions([done] { done.HandOut(); });
     });
   }
 

@@ -209,3 +209,46 @@ TEST_CASE("Run (synchronous runners) calls no prepare hook and behaves as before
 
 }  // namespace
 }  // namespace capstan
+
+namespace capstan {
+namespace {
+
+TEST_CASE("Jobs reported without a hand-out start on the next HandOut, together") {
+  // The root reports later from another thread with ReportOnly and then HandOut, as the
+  // state's writer does after a batch: the middles must all start, and the run finish.
+  const int width = 30;
+  auto jobs = Fan(width);
+  std::mutex mu;
+  std::vector<std::vector<int>> waves;
+  std::atomic<int> ran{0};
+  std::vector<std::thread> reporters;
+  Scheduler s({.parallelism = width, .pools = {}});
+  auto result = s.RunAsync(
+      jobs,
+      [&](const Job& j, const JobDone& done) {
+        ++ran;
+        if (j.id != 0) {
+          done(true);
+          return;
+        }
+        std::lock_guard<std::mutex> l(mu);
+        reporters.emplace_back([done] {
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          done.ReportOnly(true);
+          done.HandOut();
+        });
+      },
+      [&](const std::vector<int>& ids) {
+        std::lock_guard<std::mutex> l(mu);
+        waves.push_back(ids);
+      });
+  for (auto& t : reporters) t.join();
+  REQUIRE(result.AllSucceeded());
+  CHECK(ran.load() == width + 2);
+  int prepared = 0;
+  for (const auto& w : waves) prepared += static_cast<int>(w.size());
+  CHECK(prepared == width + 2);
+}
+
+}  // namespace
+}  // namespace capstan

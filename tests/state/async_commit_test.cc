@@ -214,3 +214,53 @@ TEST_CASE("JournalBeginMany writes nothing when one row cannot be written") {
 
 }  // namespace
 }  // namespace capstan
+
+namespace capstan {
+namespace {
+
+TEST_CASE("AfterCompletions from a completion runs once the whole batch has been reported") {
+  std::mutex mu;
+  std::vector<std::string> events;
+  std::atomic<bool> release{false};
+  Countdown done;
+  CommitQueue queue([&](const std::vector<CommitRequest*>& batch) {
+    for (CommitRequest* r : batch) r->body(&r->result);
+  });
+  auto log = [&](const std::string& e) {
+    std::lock_guard<std::mutex> l(mu);
+    events.push_back(e);
+  };
+  // The first write holds its batch until the other three have queued behind it, so
+  // those three share the next batch.
+  auto first = std::make_unique<CommitRequest>();
+  first->body = [&](Diagnostics*) {
+    while (!release.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  };
+  queue.SubmitAsync(std::move(first), [&](const Diagnostics&) { done.Hit(); });
+  for (int i = 0; i < 3; ++i) {
+    auto req = std::make_unique<CommitRequest>();
+    req->body = [](Diagnostics*) {};
+    queue.SubmitAsync(std::move(req), [&, i](const Diagnostics&) {
+      log("done " + std::to_string(i));
+      queue.AfterCompletions([&, i] {
+        log("after " + std::to_string(i));
+        done.Hit();
+      });
+    });
+  }
+  release = true;
+  REQUIRE(done.WaitFor(4));
+  queue.Stop();
+  CHECK(events ==
+        std::vector<std::string>{"done 0", "done 1", "done 2", "after 0", "after 1", "after 2"});
+}
+
+TEST_CASE("AfterCompletions outside a completion runs at once") {
+  CommitQueue queue([](const std::vector<CommitRequest*>&) {});
+  bool ran = false;
+  queue.AfterCompletions([&] { ran = true; });
+  CHECK(ran);
+}
+
+}  // namespace
+}  // namespace capstan
