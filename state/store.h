@@ -72,15 +72,7 @@ class StateStore {
   /// start) and returns their ids in the same order; all or none are written.
   virtual Result<std::vector<int64_t>> JournalBeginMany(const std::string& stack,
                                                         const std::string& run_id,
-                                                        const std::vector<JournalIntent>& ops) {
-    std::vector<int64_t> ids;
-    for (const JournalIntent& op : ops) {
-      auto id = JournalBegin(stack, run_id, op.address, op.action, op.detail);
-      if (!id.ok()) return id.diags();
-      ids.push_back(id.value());
-    }
-    return ids;
-  }
+                                                        const std::vector<JournalIntent>& ops) = 0;
   /// Closes journal row `journal_id` with `outcome` and applies `writes`, in ONE
   /// transaction (serial++ once). journal_id 0 means "no journal row".
   virtual Status CommitResult(const std::string& stack, int64_t journal_id,

@@ -18,6 +18,13 @@ namespace {
 
 using sqlite::Quoted;
 
+/// What a failed result write says it was.
+std::string ResultWhat(const std::string& stack, int64_t journal_id) {
+  std::string what = "cannot record the result";
+  if (journal_id != 0) what += " of journal entry " + std::to_string(journal_id);
+  return what + " in stack " + Quoted(stack);
+}
+
 }  // namespace
 
 Result<int64_t> SqliteStore::JournalBegin(const std::string& stack, const std::string& run_id,
@@ -67,15 +74,6 @@ Result<std::vector<int64_t>> SqliteStore::JournalBeginMany(const std::string& st
   }
   return ids;
 }
-
-namespace {
-/// What a failed result write says it was.
-std::string ResultWhat(const std::string& stack, int64_t journal_id) {
-  std::string what = "cannot record the result";
-  if (journal_id != 0) what += " of journal entry " + std::to_string(journal_id);
-  return what + " in stack " + Quoted(stack);
-}
-}  // namespace
 
 void SqliteStore::WriteResult(const std::string& stack, int64_t journal_id,
                               const std::string& outcome, const std::vector<InstanceWrite>& writes,

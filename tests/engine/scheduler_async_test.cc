@@ -195,7 +195,7 @@ TEST_CASE("Every job is prepared exactly once, before it starts") {
   CHECK(waves.size() <= jobs.size());
 }
 
-TEST_CASE("Run (synchronous runners) calls no prepare hook and behaves as before") {
+TEST_CASE("Run, for synchronous runners, still runs every job once") {
   auto jobs = Fan(10);
   std::atomic<int> ran{0};
   Scheduler s({.parallelism = 4, .pools = {}});
@@ -206,12 +206,6 @@ TEST_CASE("Run (synchronous runners) calls no prepare hook and behaves as before
   CHECK(result.AllSucceeded());
   CHECK(ran.load() == 12);
 }
-
-}  // namespace
-}  // namespace capstan
-
-namespace capstan {
-namespace {
 
 TEST_CASE("Jobs reported without a hand-out start on the next HandOut, together") {
   // The root reports later from another thread with ReportOnly and then HandOut, as the

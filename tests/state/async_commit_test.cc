@@ -212,12 +212,6 @@ TEST_CASE("JournalBeginMany writes nothing when one row cannot be written") {
   CHECK((*open)[0].address == "mem.thing.first");
 }
 
-}  // namespace
-}  // namespace capstan
-
-namespace capstan {
-namespace {
-
 TEST_CASE("AfterCompletions from a completion runs once the whole batch has been reported") {
   std::mutex mu;
   std::vector<std::string> events;
