@@ -13,13 +13,16 @@
 ///   engine_bench plan-refresh DIR      (after seed) the in-memory cloud is filled from the
 ///                                      state (untimed, printed as cloud_s), then MakePlan
 ///                                      with refresh
-///   engine_bench apply DIR LATENCY_MS PARALLELISM [warm]
+///   engine_bench apply DIR LATENCY_MS PARALLELISM [warm] [blocking]
 ///                                      plan + apply against the in-memory provider with
 ///                                      LATENCY_MS per call; prints the critical-path bound,
 ///                                      the apply's CPU time and where the time beyond the
-///                                      bound went (PrintBreakdown). `warm` first runs an
-///                                      untimed apply-sized job set so the worker pool
-///                                      already has its threads (a process's second run)
+///                                      bound went (PrintBreakdown). Calls complete on the
+///                                      provider's timer (a provider on an event loop);
+///                                      `blocking` makes each wait in its thread instead.
+///                                      `warm` first runs an untimed apply-sized job set so
+///                                      the worker pool already has its threads (a
+///                                      process's second run)
 /// DIR holds a stack from `stackgen --type mem.thing`. Prints `key=value` figures; never
 /// judges them (bench/run.sh collects them).
 #include <sys/resource.h>
@@ -302,8 +305,13 @@ int main(int argc, char** argv) {
   if (phase == "apply") {
     int latency = argc > 3 ? std::atoi(argv[3]) : 50;
     int parallelism = argc > 4 ? std::atoi(argv[4]) : 10;
-    bool warm = argc > 5 && std::string(argv[5]) == "warm";
+    bool warm = false, blocking = false;
+    for (int i = 5; i < argc; ++i) {
+      warm = warm || std::string(argv[i]) == "warm";
+      blocking = blocking || std::string(argv[i]) == "blocking";
+    }
     cloud->SetLatencyMs(latency);
+    cloud->SetAsyncCalls(!blocking);
     auto plan = MakePlan(*ws.value(), po);
     if (!plan.ok()) return Fail(plan.diags());
     int critical = CriticalPath(plan.value());
@@ -318,11 +326,12 @@ int main(int argc, char** argv) {
     double cpu = CpuSeconds() - cpu0;
     double bound = critical * latency / 1000.0;
     std::printf(
-        "phase=apply%s nodes=%zu created=%d latency_ms=%d parallelism=%d critical_path=%d "
+        "phase=apply%s calls=%s nodes=%zu created=%d latency_ms=%d parallelism=%d critical_path=%d "
         "bound_s=%.3f apply_s=%.3f ratio=%.3f apply_cpu_s=%.3f max_concurrent=%d "
         "peak_rss_mb=%ld\n",
-        warm ? " warm" : "", plan->exec.size(), report->created, latency, parallelism, critical,
-        bound, secs, bound > 0 ? secs / bound : 0.0, cpu, cloud->MaxConcurrent(), PeakRssMb());
+        warm ? " warm" : "", blocking ? "blocking" : "async", plan->exec.size(), report->created,
+        latency, parallelism, critical, bound, secs, bound > 0 ? secs / bound : 0.0, cpu,
+        cloud->MaxConcurrent(), PeakRssMb());
     PrintBreakdown(plan.value(), report.value(), latency, secs);
     return report->ok() ? 0 : 1;
   }

@@ -32,6 +32,12 @@
 /// whenever and wherever it is called, takes the lock, retires it and hands what became
 /// startable to parked workers; the worker meanwhile goes on to other jobs or parks.
 ///
+/// Quick runners (SchedulerOptions::quick_runners): when every runner only starts its job
+/// and returns, a thread per running job would be a thousand threads that do nothing but
+/// park. Then the run has a few threads (the cores), and a hand-out gives away every
+/// startable job at once, split into one chunk per worker, with one prepare call for the
+/// whole wave; each worker starts its chunk's jobs back to back.
+///
 /// Threads come from the process's WorkerPool (scheduler_pool.h) and go back to it after
 /// the run, parked, so no thread is created or exits during a run that a previous one
 /// already had. The calling thread works too: a run with parallelism 1 (or a chain) never
@@ -53,6 +59,7 @@
 #include <mutex>
 #include <queue>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -118,7 +125,7 @@ class RunState : public JobSink, public std::enable_shared_from_this<RunState> {
  public:
   RunState(const std::vector<Job>& jobs, const Scheduler::AsyncRunner& run,
            const Scheduler::Prepare& prepare, const SchedulerOptions& opts,
-           const std::atomic<int>& interrupts)
+           const std::atomic<int>& interrupts, size_t threads)
       : jobs_(jobs),
         run_(run),
         prepare_(prepare),
@@ -130,6 +137,8 @@ class RunState : public JobSink, public std::enable_shared_from_this<RunState> {
         unstarted_(jobs.size()) {
     for (size_t i = 0; i < jobs.size(); ++i) completion_[i].store(kOpen);
     parallelism_ = std::max(1, opts.parallelism);
+    quick_ = opts.quick_runners;
+    threads_ = std::max<size_t>(1, threads);
     // Pool 0 is the unnamed pool; named pools get an index in name order.
     pools_.emplace_back();
     std::map<std::string, int> pool_index;
@@ -152,7 +161,9 @@ class RunState : public JobSink, public std::enable_shared_from_this<RunState> {
   /// The body of every worker: the calling thread's and each pool thread's.
   void Work() {
     std::unique_lock<std::mutex> lock(mu_);
+    std::shared_ptr<JobSink> self = shared_from_this();
     Slot* me = nullptr;
+    std::vector<int> mine;
     for (;;) {
       if (done_) return;
       if (Finished()) {
@@ -160,38 +171,29 @@ class RunState : public JobSink, public std::enable_shared_from_this<RunState> {
         return;
       }
       int id = Pick();
-      if (id < 0) {
-        if (parked_.size() >= unstarted_) return;  // the parked workers cover every job left
+      if (id >= 0) {
+        mine = HandOut(lock, id);
+      } else {
+        // The parked workers cover every job left (one each, unless runners are quick).
+        if (!quick_ && parked_.size() >= unstarted_) return;
         if (me == nullptr) me = &slots_.emplace_back();
         parked_.push_back(me);
         lock.unlock();
         Wakeup w = me->Wait();
-        if (w.job < 0) return;  // the run is over
-        if (w.wave) WakeChildren(w.wave, w.index);
-        id = w.job;
-      } else {
-        lock.unlock();
-        Prepare({id});
+        if (!w.wave) return;  // the run is over
+        WakeChildren(w.wave, w.index);
+        mine = w.wave->Chunk(w.index);
       }
-      // Run jobs back to back while this worker finds one to take after each.
-      std::shared_ptr<JobSink> self = shared_from_this();
-      while (id >= 0) {
-        try {
-          run_(jobs_[id], JobDone(self, id));
-        } catch (...) {
-          Done(id, false, true);  // A throwing runner is a failed job, not a dead worker.
-        }
-        int outcome = kOpen;
-        bool later = completion_[id].compare_exchange_strong(outcome, kLater);
-        lock.lock();
-        if (!later) Retire(id, outcome == kDoneOk);
+      // Run chunks back to back while this worker finds jobs to take after each.
+      for (;;) {
+        RunChunk(mine, self, lock);
         if (Finished()) {
           Finish();
           return;
         }
         id = Pick();
         if (id < 0) break;  // keep the lock: back to the top, which may park
-        HandOut(lock, id);
+        mine = HandOut(lock, id);
       }
     }
   }
@@ -244,18 +246,46 @@ class RunState : public JobSink, public std::enable_shared_from_this<RunState> {
   bool Draining() const { return interrupts_.load(std::memory_order_relaxed) > 0; }
 
   class Slot;
-  /// The slots one HandOut wakes, with their jobs. Slot i, once woken, wakes slots 2i+1
-  /// and 2i+2 before it starts its own job: a fan's thousand wake-ups become a tree ten
-  /// deep spread over the cores, not one thread's loop that each woken worker preempts.
-  using Wave = std::vector<std::pair<Slot*, int>>;
+  /// The slots one HandOut wakes, with their jobs: slot i runs the i-th chunk of `per`
+  /// jobs (one job, unless runners are quick). Slot i, once woken, wakes slots 2i+1 and
+  /// 2i+2 before it starts its own chunk: a fan's thousand wake-ups become a tree ten deep
+  /// spread over the cores, not one thread's loop that each woken worker preempts.
+  struct Wave {
+    std::vector<Slot*> slots;
+    std::vector<int> jobs;
+    size_t per = 1;
+    std::vector<int> Chunk(size_t i) const {
+      auto begin = jobs.begin() + static_cast<std::ptrdiff_t>(std::min(jobs.size(), i * per));
+      auto end = jobs.begin() + static_cast<std::ptrdiff_t>(std::min(jobs.size(), (i + 1) * per));
+      return {begin, end};
+    }
+  };
 
-  /// What a parked worker is woken with: its job (-1: the run is over) and its place in
-  /// the wave it belongs to (null for the end-of-run wake).
+  /// What a parked worker is woken with: the wave it belongs to and its place in it (a
+  /// null wave: the run is over).
   struct Wakeup {
-    int job = -1;
     std::shared_ptr<const Wave> wave;
     size_t index = 0;
   };
+
+  /// Runs a chunk of jobs the caller was given, then (under `lock`, which it takes)
+  /// retires those whose runners already reported.
+  void RunChunk(const std::vector<int>& ids, const std::shared_ptr<JobSink>& self,
+                std::unique_lock<std::mutex>& lock) {
+    std::vector<std::pair<int, bool>> reported;
+    for (int id : ids) {
+      try {
+        run_(jobs_[id], JobDone(self, id));
+      } catch (...) {
+        Done(id, false, true);  // A throwing runner is a failed job, not a dead worker.
+      }
+      int outcome = kOpen;
+      if (!completion_[id].compare_exchange_strong(outcome, kLater))
+        reported.emplace_back(id, outcome == kDoneOk);
+    }
+    lock.lock();
+    for (auto [id, ok] : reported) Retire(id, ok);
+  }
 
   /// One parked worker. Wait() blocks until Wake and returns its Wakeup (job -1: the run
   /// is over). A mutex and condition variable of its own rather than a semaphore:
@@ -285,8 +315,8 @@ class RunState : public JobSink, public std::enable_shared_from_this<RunState> {
 
   /// Wakes wave entry `i`'s children (see Wave).
   static void WakeChildren(const std::shared_ptr<const Wave>& wave, size_t i) {
-    for (size_t c = 2 * i + 1; c <= 2 * i + 2 && c < wave->size(); ++c)
-      (*wave)[c].first->Wake({(*wave)[c].second, wave, c});
+    for (size_t c = 2 * i + 1; c <= 2 * i + 2 && c < wave->slots.size(); ++c)
+      wave->slots[c]->Wake({wave, c});
   }
 
   /// The run is over: wake Run (it returns the result), then the parked workers (they
@@ -299,30 +329,49 @@ class RunState : public JobSink, public std::enable_shared_from_this<RunState> {
     parked_.clear();
   }
 
-  /// Gives one startable job to each parked worker that can have one, then (after
-  /// unlocking) prepares them, with `own` (a job the caller picked for itself, or -1),
-  /// and wakes them. Called with `lock` held; returns with it released.
-  void HandOut(std::unique_lock<std::mutex>& lock, int own = -1) {
-    std::vector<std::pair<Slot*, int>> wake;
-    while (wake.size() < parked_.size()) {
+  /// Gives startable jobs to the parked workers and to the caller when it picked `own`
+  /// (-1: the caller runs nothing), then (after unlocking) prepares them all in one call
+  /// and wakes the workers. Returns the caller's chunk (starting with `own`). Called with
+  /// `lock` held; returns with it released.
+  ///
+  /// A chunk is one job, or with quick runners a share of what is startable: 1/threads_ of
+  /// it, at least kMinChunk. What the shares leave stays ready for the busy workers to
+  /// take when they are done, so the first worker of a run does not start a thousand jobs
+  /// alone while the others are still on their way to park.
+  std::vector<int> HandOut(std::unique_lock<std::mutex>& lock, int own = -1) {
+    const size_t workers = parked_.size() + (own >= 0 ? 1 : 0);
+    size_t per = 1;
+    if (quick_) {
+      size_t startable = ready_count_ + (own >= 0 ? 1 : 0);
+      per = std::max(kMinChunk, (startable + threads_ - 1) / threads_);
+    }
+    std::vector<int> picked;
+    if (own >= 0) picked.push_back(own);
+    while (picked.size() < per * workers) {
       int id = Pick();
       if (id < 0) break;
-      wake.emplace_back(parked_[parked_.size() - 1 - wake.size()], id);
+      picked.push_back(id);
     }
+    if (picked.empty()) {
+      lock.unlock();
+      return {};
+    }
+    auto wave = std::make_shared<Wave>();
+    wave->per = per;
+    const size_t chunks = (picked.size() + wave->per - 1) / wave->per;
+    const size_t kept = own >= 0 ? std::min(wave->per, picked.size()) : 0;
     // Take the woken slots off the parked list before unlocking; wake them after, so a
     // woken worker never finds the run's lock taken by the one that woke it.
-    parked_.resize(parked_.size() - wake.size());
+    for (size_t i = 0; i < chunks - (own >= 0 ? 1 : 0); ++i)
+      wave->slots.push_back(parked_[parked_.size() - 1 - i]);
+    parked_.resize(parked_.size() - wave->slots.size());
     lock.unlock();
-    if (prepare_ && (own >= 0 || !wake.empty())) {
-      std::vector<int> ids;
-      ids.reserve(wake.size() + 1);
-      if (own >= 0) ids.push_back(own);
-      for (auto [slot, id] : wake) ids.push_back(id);
-      Prepare(ids);
-    }
-    if (wake.empty()) return;
-    auto wave = std::make_shared<const Wave>(std::move(wake));
-    (*wave)[0].first->Wake({(*wave)[0].second, wave, 0});
+    Prepare(picked);
+    std::vector<int> mine(picked.begin(), picked.begin() + static_cast<std::ptrdiff_t>(kept));
+    if (wave->slots.empty()) return mine;
+    wave->jobs.assign(picked.begin() + static_cast<std::ptrdiff_t>(kept), picked.end());
+    wave->slots[0]->Wake({wave, 0});
+    return mine;
   }
 
   /// Runs the prepare hook, if any, on jobs about to start. It reports its own failures
@@ -385,6 +434,9 @@ class RunState : public JobSink, public std::enable_shared_from_this<RunState> {
     }
   }
 
+  /// Quick runners: fewer jobs than this are not worth waking another thread for.
+  static constexpr size_t kMinChunk = 16;
+
   const std::vector<Job>& jobs_;
   const Scheduler::AsyncRunner& run_;
   const Scheduler::Prepare& prepare_;
@@ -400,6 +452,8 @@ class RunState : public JobSink, public std::enable_shared_from_this<RunState> {
   std::unique_ptr<std::atomic<int>[]> completion_;  ///< Per job (atomic, not under mu_).
   std::vector<PoolState> pools_;
   int parallelism_ = 1;
+  bool quick_ = false;  ///< SchedulerOptions::quick_runners.
+  size_t threads_ = 1;  ///< Threads working on the run (the caller's and the pool's).
   int running_ = 0;
   int max_running_ = 0;
   size_t ready_count_ = 0;
@@ -416,9 +470,14 @@ ScheduleResult Scheduler::Run(const std::vector<Job>& jobs, const Runner& run) {
 
 ScheduleResult Scheduler::RunAsync(const std::vector<Job>& jobs, const AsyncRunner& run,
                                    const Prepare& prepare) {
-  auto state = std::make_shared<RunState>(jobs, run, prepare, opts_, interrupts_);
-  const size_t workers = std::min(static_cast<size_t>(std::max(1, opts_.parallelism)),
-                                  std::max<size_t>(1, jobs.size()));
+  size_t workers = static_cast<size_t>(std::max(1, opts_.parallelism));
+  if (opts_.quick_runners) {
+    size_t threads = opts_.threads > 0 ? static_cast<size_t>(opts_.threads)
+                                       : std::max(2u, std::thread::hardware_concurrency());
+    workers = std::min(workers, threads);
+  }
+  workers = std::min(workers, std::max<size_t>(1, jobs.size()));
+  auto state = std::make_shared<RunState>(jobs, run, prepare, opts_, interrupts_, workers);
   // Pool threads start the first jobs while this thread works too; when no thread can
   // be had at all, this one runs everything.
   if (workers > 1) {

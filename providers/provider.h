@@ -122,6 +122,30 @@ class ResourceType {
 
   virtual Status Delete(const CallContext& ctx, const ObjectState& prior) = 0;
 
+  /// Non-blocking forms of the three mutating verbs, which the applier uses. `done` is
+  /// called exactly once with the verb's result, from any thread, perhaps before the call
+  /// returns. The defaults run the blocking verb and call `done` at once, so a type that
+  /// waits in Create keeps a scheduler thread for the whole call. A type whose calls wait
+  /// on a timer or a socket without a thread (an event loop; curl's multi interface)
+  /// overrides all three and CallsCompleteLater, and a plan made only of such types
+  /// runs any number of calls at once from a few threads (engine/scheduler.h,
+  /// `quick_runners`). Each verb takes its context and inputs by value: they are the
+  /// call's to keep until it completes.
+  template <class T>
+  using Completion = std::function<void(T)>;
+  virtual void CreateAsync(CallContext ctx, Value props, Completion<Result<ObjectState>> done) {
+    done(Create(ctx, props));
+  }
+  virtual void UpdateAsync(CallContext ctx, ObjectState prior, Value props,
+                           Completion<Result<ObjectState>> done) {
+    done(Update(ctx, prior, props));
+  }
+  virtual void DeleteAsync(CallContext ctx, ObjectState prior, Completion<Status> done) {
+    done(Delete(ctx, prior));
+  }
+  /// True when the *Async verbs above return without waiting for the call.
+  virtual bool CallsCompleteLater() const { return false; }
+
   /// Objects of this type that carry this stack's marks (import, sweep, orphan checks).
   virtual bool SupportsList() const { return false; }
   virtual Result<std::vector<ObjectState>> List(const CallContext& ctx);

@@ -236,29 +236,53 @@ Status SqliteStore::Mutate(const std::string& stack, const std::string& what,
 void SqliteStore::MutateInTransaction(const std::string& stack, const std::string& what,
                                       const std::function<void(int64_t, Diagnostics*)>& body,
                                       Diagnostics* err) {
-  if (!EnsureStack(stack, err)) return;
-  std::string lineage;
-  int64_t serial = 0;
-  {
-    auto st = stmts_.Get("SELECT lineage, serial FROM stacks WHERE name = ?", err);
-    if (!st.valid()) return;
-    if (st.Bind(1, stack).Step(err, what)) {
-      lineage = st.Text(0);
-      serial = st.Int(1);
+  if (batch_stacks_ != nullptr) {
+    // In a group-commit batch the row is read once and written once, before the commit.
+    auto it = batch_stacks_->find(stack);
+    if (it == batch_stacks_->end()) {
+      BatchStack row;
+      row.since = batch_write_;
+      if (!ReadStackRow(stack, what, &row, err)) return;
+      it = batch_stacks_->emplace(stack, std::move(row)).first;
     }
-    if (err->HasErrors()) return;
+    body(it->second.serial + 1, err);
+    if (!err->HasErrors()) ++it->second.serial;
+    return;
   }
-  if (lineage.empty()) lineage = NewUuid();
-  body(serial + 1, err);
+  BatchStack row;
+  if (!ReadStackRow(stack, what, &row, err)) return;
+  body(row.serial + 1, err);
   if (err->HasErrors()) return;
-  {
+  auto st = stmts_.Get("UPDATE stacks SET lineage = ?, serial = ? WHERE name = ?", err);
+  if (st.valid()) st.Bind(1, row.lineage).Bind(2, row.serial + 1).Bind(3, stack).Run(err, what);
+}
+
+bool SqliteStore::ReadStackRow(const std::string& stack, const std::string& what, BatchStack* row,
+                               Diagnostics* err) {
+  if (!EnsureStack(stack, err)) return false;
+  auto st = stmts_.Get("SELECT lineage, serial FROM stacks WHERE name = ?", err);
+  if (!st.valid()) return false;
+  if (st.Bind(1, stack).Step(err, what)) {
+    row->lineage = st.Text(0);
+    row->serial = st.Int(1);
+  }
+  if (err->HasErrors()) return false;
+  if (row->lineage.empty()) row->lineage = NewUuid();
+  auto key = stmts_.Get("INSERT OR IGNORE INTO meta(key, value) VALUES ('key_id', ?)", err);
+  return key.valid() && key.Bind(1, box_.KeyId()).Run(err, what);
+}
+
+bool SqliteStore::FlushBatchStacks(Diagnostics* err) {
+  for (const auto& [stack, row] : *batch_stacks_) {
     auto st = stmts_.Get("UPDATE stacks SET lineage = ?, serial = ? WHERE name = ?", err);
-    if (!st.valid() || !st.Bind(1, lineage).Bind(2, serial + 1).Bind(3, stack).Run(err, what)) {
-      return;
+    if (!st.valid() || !st.Bind(1, row.lineage)
+                            .Bind(2, row.serial)
+                            .Bind(3, stack)
+                            .Run(err, "cannot store the serial of stack " + Quoted(stack))) {
+      return false;
     }
   }
-  auto st = stmts_.Get("INSERT OR IGNORE INTO meta(key, value) VALUES ('key_id', ?)", err);
-  if (st.valid()) st.Bind(1, box_.KeyId()).Run(err, what);
+  return true;
 }
 
 Result<std::vector<std::string>> SqliteStore::Stacks() {

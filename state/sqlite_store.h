@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -47,7 +48,7 @@ class SqliteStore : public StateStore {
   Status CommitResult(const std::string& stack, int64_t journal_id, const std::string& outcome,
                       const std::vector<InstanceWrite>& writes) override;
   void CommitResultAsync(const std::string& stack, int64_t journal_id, std::string outcome,
-                         std::vector<InstanceWrite> writes, const CommitDone& done) override;
+                         std::vector<InstanceWrite> writes, CommitDone done) override;
   void AfterCommitCompletions(std::function<void()> fn) override {
     queue_.AfterCompletions(std::move(fn));
   }
@@ -86,6 +87,15 @@ class SqliteStore : public StateStore {
   void WriteResult(const std::string& stack, int64_t journal_id, const std::string& outcome,
                    const std::vector<InstanceWrite>& writes, const std::string& what,
                    Diagnostics* txn_err);
+  /// While RunBatch runs a batch: each stack's row as the batch's writes have left it, so
+  /// a thousand results in one transaction read and write the stacks row once, not once
+  /// each. `since` is the write (RunBatch's count) that first read it: rolling that write
+  /// back also drops the entry, whose reads and registration went with it.
+  struct BatchStack {
+    std::string lineage;
+    int64_t serial = 0;
+    int since = 0;
+  };
   /// Mutate's work inside a transaction the caller owns (a group-commit batch).
   void MutateInTransaction(const std::string& stack, const std::string& what,
                            const std::function<void(int64_t serial, Diagnostics* err)>& body,
@@ -94,6 +104,12 @@ class SqliteStore : public StateStore {
   Result<StackState> Read(const std::string& stack, bool instances);
   /// CommitQueue's batch runner: one transaction, one savepoint per request (takes mu_).
   void RunBatch(const std::vector<CommitRequest*>& batch);
+  /// The batch's writes of stack rows (see batch_stacks_), before it commits.
+  bool FlushBatchStacks(Diagnostics* err);
+  /// The stacks row's registration, lineage and serial, and the key id: read or written
+  /// once per transaction (MutateInTransaction).
+  bool ReadStackRow(const std::string& stack, const std::string& what, BatchStack* row,
+                    Diagnostics* err);
   /// INSERT OR IGNORE of the stack row (used by operations that do not bump the serial).
   bool EnsureStack(const std::string& stack, Diagnostics* err);
   /// An error unless meta('key_id') is absent or matches the box's key. A match is
@@ -125,6 +141,8 @@ class SqliteStore : public StateStore {
   SecretBox box_;
   int schema_version_;
   bool key_verified_ = false;
+  std::map<std::string, BatchStack>* batch_stacks_ = nullptr;  ///< See BatchStack.
+  int batch_write_ = 0;
   std::mutex mu_;
   sqlite::StmtCache stmts_;
   CommitQueue queue_;  // last: its writer thread stops before the members above go

@@ -83,7 +83,7 @@ class StateStore {
   /// transaction holding the writes is over, possibly on another thread. `done` may call
   /// the store again but must not wait for anything else. The default commits here.
   virtual void CommitResultAsync(const std::string& stack, int64_t journal_id, std::string outcome,
-                                 std::vector<InstanceWrite> writes, const CommitDone& done) {
+                                 std::vector<InstanceWrite> writes, CommitDone done) {
     done(CommitResult(stack, journal_id, outcome, writes));
   }
   /// From a CommitResultAsync completion: runs `fn` after every completion of the same

@@ -127,7 +127,7 @@ Status SqliteStore::CommitResult(const std::string& stack, int64_t journal_id,
 
 void SqliteStore::CommitResultAsync(const std::string& stack, int64_t journal_id,
                                     std::string outcome, std::vector<InstanceWrite> writes,
-                                    const CommitDone& done) {
+                                    CommitDone done) {
   if (journal_id != 0) crash_point::Committing(journal_id);
   auto req = std::make_unique<CommitRequest>();
   req->what = ResultWhat(stack, journal_id);
@@ -138,10 +138,12 @@ void SqliteStore::CommitResultAsync(const std::string& stack, int64_t journal_id
                writes = std::move(writes)](Diagnostics* txn_err) {
     WriteResult(stack, journal_id, outcome, writes, self->what, txn_err);
   };
-  queue_.SubmitAsync(std::move(req), [journal_id, done](const Diagnostics& result) {
-    if (journal_id != 0 && !result.HasErrors()) crash_point::Committed(journal_id);
-    done(result);
-  });
+  queue_.SubmitAsync(std::move(req),
+                     [journal_id, done = std::move(done)](const Diagnostics& result) {
+                       if (journal_id != 0 && !result.HasErrors())
+                         crash_point::Committed(journal_id);
+                       done(result);
+                     });
 }
 
 Result<std::vector<JournalEntry>> SqliteStore::OpenJournal(const std::string& stack) {

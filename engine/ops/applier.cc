@@ -158,12 +158,13 @@ class Runner {
     return true;
   }
 
-  /// Journals, calls the provider and commits; `finish` gets the outcome, from this thread
-  /// when the node fails before its result is handed to the store, else from the commit.
+  /// Calls the provider (its row was journaled by Prepare) and commits the result.
+  /// `finish` gets the outcome: from this thread when the node fails before its call,
+  /// else from the commit's completion. The call itself may complete on the provider's
+  /// own thread (ResourceType::CallsCompleteLater), so everything after it captures what
+  /// it needs by value or lives in the plan and this Runner, which outlast every node.
   void Execute(const ExecNode& node, const ResourceChange& c, const std::string& addr,
                const Finish& finish) {
-    StateStore& store = ws_.state();
-    const std::string& stack = ws_.stack();
     const Journal& journal = journal_[node.id];
     if (journal.id == 0) {
       if (journal.error.HasErrors()) return finish(journal.error);
@@ -171,52 +172,74 @@ class Runner {
       st.Error("internal error: " + addr + " started without a journal row");
       return finish(st);
     }
-    // A node that fails before its call closes its row: nothing was attempted.
-    auto abort = [&](const Status& st) {
-      store.CommitResult(stack, journal.id, "error: " + st.items().front().summary, {});
-      finish(st);
-    };
+    const int64_t row = journal.id;
     auto type = ws_.GetType(c.provider, c.type);
-    if (!type.ok()) return abort(type.diags());
+    if (!type.ok()) return Abort(row, type.diags(), finish);
     CallContext ctx;
     ctx.stack = ws_.stack();
     ctx.address = c.address;
     ctx.cancel = sched_.cancel_flag();
     if (node.op == OpKind::kCreate && c.action == Action::kCreateThenDelete)
       ctx.replacing_id = c.id;
-    ctx.progress = [&](const std::string& msg) {
-      ws_.events().OnEvent(Event::Of(Event::Kind::kOpProgress, addr, Verb(node.op), msg));
+    ctx.progress = [events = &ws_.events(), addr, verb = Verb(node.op)](const std::string& msg) {
+      events->OnEvent(Event::Of(Event::Kind::kOpProgress, addr, verb, msg));
     };
 
     if (node.op == OpKind::kDelete || node.op == OpKind::kDeleteDeposed) {
-      std::string deposed = c.deposed_key;
-      if (node.op == OpKind::kDeleteDeposed && deposed.empty()) deposed = DeposedKeyFor(c.id);
-      Status st = type.value()->Delete(ctx, ObjectState{c.id, c.before});
-      if (st.HasErrors()) return abort(st);
-      InstanceWrite w;
-      w.kind = InstanceWrite::Kind::kRemove;
-      w.instance.address = c.address;
-      w.instance.deposed_key = deposed;
-      return store.CommitResultAsync(stack, journal.id, "ok", {w}, finish);
+      type.value()->DeleteAsync(std::move(ctx), ObjectState{c.id, c.before},
+                                [this, &node, &c, row, finish](Status st) {
+                                  if (st.HasErrors()) return Abort(row, st, finish);
+                                  CommitDeleted(node, c, row, finish);
+                                });
+      return;
     }
 
     // Create or update: evaluate properties with the real values of dependencies.
     auto props = values_.PropertiesFor(c, *type.value());
-    if (!props.ok()) return abort(props.diags());
-    std::set<std::string> sensitive = props->sensitive;
+    if (!props.ok()) return Abort(row, props.diags(), finish);
+    std::set<std::string> sensitive = std::move(props->sensitive);
     sensitive.insert(c.sensitive.begin(), c.sensitive.end());
+    auto committed = [this, &node, &c, row, sensitive = std::move(sensitive),
+                      finish](Result<ObjectState> result) mutable {
+      if (!result.ok()) return Abort(row, result.diags(), finish);
+      CommitWritten(node, c, row, std::move(result.value()), std::move(sensitive), finish);
+    };
+    if (node.op == OpKind::kCreate) {
+      type.value()->CreateAsync(std::move(ctx), std::move(props->value), std::move(committed));
+    } else {
+      type.value()->UpdateAsync(std::move(ctx), ObjectState{c.id, c.before},
+                                std::move(props->value), std::move(committed));
+    }
+  }
 
-    Result<ObjectState> result =
-        node.op == OpKind::kCreate
-            ? type.value()->Create(ctx, props->value)
-            : type.value()->Update(ctx, ObjectState{c.id, c.before}, props->value);
-    if (!result.ok()) return abort(result.diags());
+  /// A node that fails before or in its call closes its journal row with the error.
+  void Abort(int64_t row, const Status& st, const Finish& finish) {
+    ws_.state().CommitResult(ws_.stack(), row, "error: " + st.items().front().summary, {});
+    finish(st);
+  }
+
+  /// Commits a delete: the instance (or its deposed object) leaves the state.
+  void CommitDeleted(const ExecNode& node, const ResourceChange& c, int64_t row,
+                     const Finish& finish) {
+    std::string deposed = c.deposed_key;
+    if (node.op == OpKind::kDeleteDeposed && deposed.empty()) deposed = DeposedKeyFor(c.id);
+    InstanceWrite w;
+    w.kind = InstanceWrite::Kind::kRemove;
+    w.instance.address = c.address;
+    w.instance.deposed_key = deposed;
+    ws_.state().CommitResultAsync(ws_.stack(), row, "ok", {w}, finish);
+  }
+
+  /// Commits a create or update: the object's new state (and, for the create of a
+  /// create_before_destroy replacement, the old object as deposed) in one transaction.
+  void CommitWritten(const ExecNode& node, const ResourceChange& c, int64_t row, ObjectState result,
+                     std::set<std::string> sensitive, const Finish& finish) {
     InstanceState inst;
     inst.address = c.address;
     inst.type = c.type;
     inst.provider = c.provider;
-    inst.id = result->id;
-    inst.attributes = result->attributes;
+    inst.id = result.id;
+    inst.attributes = result.attributes;  // a copy: the node's values keep theirs
     inst.sensitive = sensitive;
     inst.dependencies = c.dependencies;
     inst.create_before_destroy = c.create_before_destroy;
@@ -235,16 +258,19 @@ class Runner {
       old.instance.deposed_key = DeposedKeyFor(c.id);
       writes.push_back(std::move(old));
     }
-    writes.push_back(InstanceWrite{InstanceWrite::Kind::kPut, inst});
-    // Dependents read these values once this node is done, which is after the commit.
-    store.CommitResultAsync(
-        stack, journal.id, "ok", std::move(writes),
-        [this, &node, &c, attributes = std::move(result->attributes),
-         sensitive = std::move(sensitive), id = std::move(result->id), finish](const Status& st) {
+    writes.push_back(InstanceWrite{InstanceWrite::Kind::kPut, std::move(inst)});
+    // Dependents read these values once this node is done, which is after the commit. They
+    // wait in one shared block: the completion is copied on its way, the values are not.
+    auto kept = std::make_shared<ObjectState>(std::move(result));
+    ws_.state().CommitResultAsync(
+        ws_.stack(), row, "ok", std::move(writes),
+        [this, &node, &c, kept,
+         sensitive = std::make_shared<std::set<std::string>>(std::move(sensitive)),
+         finish](const Status& st) {
           if (!st.HasErrors()) {
-            values_.Record(c.address, attributes, sensitive);
+            values_.Record(c.address, std::move(kept->attributes), std::move(*sensitive));
             std::lock_guard<std::mutex> lock(report_mu_);
-            last_id_[node.id] = id;
+            last_id_[node.id] = std::move(kept->id);
           }
           finish(st);
         });
@@ -349,15 +375,23 @@ Result<ApplyReport> ApplyPlan(Workspace& ws, const Plan& plan, const ApplyOption
 
   SchedulerOptions sopts;
   sopts.parallelism = std::max(1, opts.parallelism);
+  // When every call of the plan completes later (no provider blocks a thread for its
+  // call), a few threads start any number of calls: see SchedulerOptions::quick_runners.
+  sopts.quick_runners = !plan.exec.empty();
   std::vector<Job> jobs;
   for (const auto& n : plan.exec) {
+    const ResourceChange& c = plan.changes[n.change];
     Job j;
     j.id = n.id;
     j.after = n.after;
-    j.pool = plan.changes[n.change].provider;
+    j.pool = c.provider;
     auto p = ws.GetProvider(j.pool);
     if (p.ok() && p.value()->MaxConcurrency() > 0)
       sopts.pools[j.pool] = p.value()->MaxConcurrency();
+    if (sopts.quick_runners) {
+      auto type = ws.GetType(c.provider, c.type);
+      sopts.quick_runners = type.ok() && type.value()->CallsCompleteLater();
+    }
     jobs.push_back(std::move(j));
   }
   Scheduler sched(sopts);

@@ -53,14 +53,13 @@ VertexValue ApplyValues::Current(int vertex) {
   return it->second;
 }
 
-void ApplyValues::Record(const Address& a, const Value& attributes,
-                         const std::set<std::string>& sensitive) {
+void ApplyValues::Record(const Address& a, Value attributes, std::set<std::string> sensitive) {
   const StackConfig* config = ws_.config();
   if (!config) return;
   int v = config->FindResource(a);
   if (v < 0) return;
   std::lock_guard<std::mutex> lock(mu_);
-  resources_[v] = VertexValue{attributes, sensitive, false};
+  resources_[v] = VertexValue{std::move(attributes), std::move(sensitive), false};
 }
 
 Result<VertexValue> ApplyValues::PropertiesFor(const ResourceChange& c, const ResourceType& type) {

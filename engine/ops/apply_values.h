@@ -27,7 +27,7 @@ class ApplyValues {
   Result<VertexValue> PropertiesFor(const ResourceChange& c, const ResourceType& type);
 
   /// Records the real attributes of a resource after its create/update.
-  void Record(const Address& a, const Value& attributes, const std::set<std::string>& sensitive);
+  void Record(const Address& a, Value attributes, std::set<std::string> sensitive);
 
   /// The current value of a resource vertex (copy, under the lock).
   VertexValue Current(int vertex);

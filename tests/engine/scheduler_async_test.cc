@@ -4,68 +4,18 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include "engine/scheduler.h"
+#include "tests/engine/async_jobs.h"
 
 namespace capstan {
 namespace {
 
-std::vector<Job> Fan(int width) {  // 0 = root, 1..width, width + 1 = sink
-  std::vector<Job> jobs(width + 2);
-  for (int i = 0; i < width + 2; ++i) jobs[i].id = i;
-  for (int i = 1; i <= width; ++i) jobs[i].after = {0};
-  for (int i = 1; i <= width; ++i) jobs[width + 1].after.push_back(i);
-  return jobs;
-}
-
-/// A completion thread, like the state's commit writer: runners queue their JobDone
-/// here and return; this thread reports them later, in order.
-class LaterReporter {
- public:
-  LaterReporter() : thread_([this] { Loop(); }) {}
-  ~LaterReporter() {
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-  void Report(const JobDone& done, bool ok) {
-    std::lock_guard<std::mutex> l(mu_);
-    queue_.push_back({done, ok});
-    cv_.notify_all();
-  }
-
- private:
-  struct Item {
-    JobDone done;
-    bool ok;
-  };
-  void Loop() {
-    std::unique_lock<std::mutex> l(mu_);
-    for (;;) {
-      cv_.wait(l, [&] { return stop_ || !queue_.empty(); });
-      if (queue_.empty()) return;
-      Item item = queue_.front();
-      queue_.pop_front();
-      l.unlock();
-      std::this_thread::sleep_for(std::chrono::microseconds(200));  // a commit's time
-      item.done(item.ok);
-      l.lock();
-    }
-  }
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<Item> queue_;
-  bool stop_ = false;
-  std::thread thread_;
-};
+using testing::Fan;
+using testing::LaterReporter;
 
 TEST_CASE("A job reported after its runner returned still holds back its dependents") {
   auto jobs = Fan(20);

@@ -112,9 +112,15 @@ int MemoryCloud::TotalCalls() const {
   return n;
 }
 
+size_t MemoryCloud::StartThreads() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return start_threads_.size();
+}
+
 void MemoryCloud::ResetCounters() {
   std::lock_guard<std::mutex> lock(mu_);
   calls_.clear();
+  start_threads_.clear();
   max_concurrent_ = 0;
 }
 
@@ -122,6 +128,7 @@ MemoryCloud::CallScope::CallScope(MemoryCloud& cloud, const std::string& verb) :
   {
     std::lock_guard<std::mutex> lock(cloud_.mu_);
     ++cloud_.calls_[verb];
+    cloud_.start_threads_.insert(std::this_thread::get_id());
   }
   int now = ++cloud_.running_;
   int seen = cloud_.max_concurrent_.load();
@@ -194,6 +201,74 @@ class MemType : public ResourceType {
   Result<ObjectState> Create(const CallContext& ctx, const Value& props) override {
     MemoryCloud::CallScope scope(*cloud_, "create");
     if (Status st = Wait(ctx); st.HasErrors()) return st;
+    return CreateNow(ctx, props);
+  }
+
+  Result<ObjectState> Update(const CallContext& ctx, const ObjectState& prior,
+                             const Value& props) override {
+    MemoryCloud::CallScope scope(*cloud_, "update");
+    if (Status st = Wait(ctx); st.HasErrors()) return st;
+    return UpdateNow(ctx, prior, props);
+  }
+
+  Status Delete(const CallContext& ctx, const ObjectState& prior) override {
+    MemoryCloud::CallScope scope(*cloud_, "delete");
+    if (Status st = Wait(ctx); st.HasErrors()) return st;
+    return DeleteNow(ctx, prior);
+  }
+
+  // With MemoryCloud::SetAsyncCalls, the latency is waited on the cloud's timer and the
+  // effect happens on its thread; the call counts as running until then.
+  bool CallsCompleteLater() const override { return cloud_->async_calls(); }
+
+  void CreateAsync(CallContext ctx, Value props, Completion<Result<ObjectState>> done) override {
+    if (!cloud_->async_calls()) return ResourceType::CreateAsync(ctx, props, done);
+    auto scope = std::make_shared<MemoryCloud::CallScope>(*cloud_, "create");
+    Later(ctx, [this, scope, ctx, props = std::move(props), done](bool cancelled) {
+      done(cancelled ? Cancelled() : CreateNow(ctx, props));
+    });
+  }
+
+  void UpdateAsync(CallContext ctx, ObjectState prior, Value props,
+                   Completion<Result<ObjectState>> done) override {
+    if (!cloud_->async_calls()) return ResourceType::UpdateAsync(ctx, prior, props, done);
+    auto scope = std::make_shared<MemoryCloud::CallScope>(*cloud_, "update");
+    Later(ctx,
+          [this, scope, ctx, prior = std::move(prior), props = std::move(props),
+           done](bool cancelled) { done(cancelled ? Cancelled() : UpdateNow(ctx, prior, props)); });
+  }
+
+  void DeleteAsync(CallContext ctx, ObjectState prior, Completion<Status> done) override {
+    if (!cloud_->async_calls()) return ResourceType::DeleteAsync(ctx, prior, done);
+    auto scope = std::make_shared<MemoryCloud::CallScope>(*cloud_, "delete");
+    Later(ctx, [this, scope, ctx, prior = std::move(prior), done](bool cancelled) {
+      done(cancelled ? Cancelled().diags() : DeleteNow(ctx, prior));
+    });
+  }
+
+  Result<std::vector<ObjectState>> List(const CallContext& ctx) override {
+    MemoryCloud::CallScope scope(*cloud_, "list");
+    std::vector<ObjectState> out;
+    for (const auto& [id, o] : cloud_->Objects()) {
+      if (o.type == schema_.type && o.stack == ctx.stack) out.push_back({id, o.attributes});
+    }
+    return out;
+  }
+
+ private:
+  /// Runs `fn` on the cloud's timer once the latency has passed.
+  void Later(const CallContext& ctx, DeadlineTimer::Callback fn) {
+    cloud_->timer().At(
+        DeadlineTimer::Clock::now() + std::chrono::milliseconds(cloud_->latency_ms()), ctx.cancel,
+        std::move(fn));
+  }
+
+  static Result<ObjectState> Cancelled() {
+    return Result<ObjectState>::Fail("mem: call cancelled");
+  }
+
+  /// The effect of a create once its latency has passed.
+  Result<ObjectState> CreateNow(const CallContext& ctx, const Value& props) {
     std::string name = props.value("name", "");
     if (cloud_->ShouldFail(name)) return Injected("create", name);
     std::string addr = ctx.address.ToString();
@@ -210,10 +285,8 @@ class MemType : public ResourceType {
     return ObjectState{id, attrs};
   }
 
-  Result<ObjectState> Update(const CallContext& ctx, const ObjectState& prior,
-                             const Value& props) override {
-    MemoryCloud::CallScope scope(*cloud_, "update");
-    if (Status st = Wait(ctx); st.HasErrors()) return st;
+  Result<ObjectState> UpdateNow(const CallContext& ctx, const ObjectState& prior,
+                                const Value& props) {
     std::string name = props.value("name", "");
     if (cloud_->ShouldFail(name)) return Injected("update", name);
     auto obj = cloud_->Get(prior.id);
@@ -230,25 +303,13 @@ class MemType : public ResourceType {
     return ObjectState{prior.id, attrs};
   }
 
-  Status Delete(const CallContext& ctx, const ObjectState& prior) override {
-    MemoryCloud::CallScope scope(*cloud_, "delete");
-    if (Status st = Wait(ctx); st.HasErrors()) return st;
+  Status DeleteNow(const CallContext& ctx, const ObjectState& prior) {
     std::string name = prior.attributes.value("name", "");
     if (cloud_->ShouldFail(name)) return Injected("delete", name).diags();
     cloud_->Erase(prior.id);
     return RunHook("delete", ctx, prior.id);
   }
 
-  Result<std::vector<ObjectState>> List(const CallContext& ctx) override {
-    MemoryCloud::CallScope scope(*cloud_, "list");
-    std::vector<ObjectState> out;
-    for (const auto& [id, o] : cloud_->Objects()) {
-      if (o.type == schema_.type && o.stack == ctx.stack) out.push_back({id, o.attributes});
-    }
-    return out;
-  }
-
- private:
   /// The configured latency, cut short (with an error) by cancellation.
   Status Wait(const CallContext& ctx) const {
     Status st;

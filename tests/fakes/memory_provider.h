@@ -7,7 +7,8 @@
 /// can fail create/update/delete for chosen names, and runs an optional hook inside each
 /// call. Objects carry ownership marks beside their attributes (as a real cloud keeps
 /// tags), and Create adopts an object with the same marks, so crash-recovery logic can
-/// be tested against the same contract real providers keep.
+/// be tested against the same contract real providers keep. Its calls can also complete
+/// later on a timer thread (SetAsyncCalls), to run the engine's non-blocking call path.
 ///
 /// Types:
 ///   mem.thing  inputs: name (required), value, size (force_new), secret (sensitive),
@@ -26,9 +27,11 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <tuple>
 
 #include "providers/provider.h"
+#include "tests/fakes/deadline_timer.h"
 
 namespace capstan {
 
@@ -63,6 +66,12 @@ class MemoryCloud {
   // ---- knobs ----
   void SetLatencyMs(int ms) { latency_ms_ = ms; }
   int latency_ms() const { return latency_ms_; }
+  /// Off (the default): create, update and delete wait their latency in the calling
+  /// thread. On: their non-blocking forms return at once and complete on timer()'s
+  /// thread (CallsCompleteLater), as a provider on an event loop would.
+  void SetAsyncCalls(bool on) { async_calls_ = on; }
+  bool async_calls() const { return async_calls_; }
+  DeadlineTimer& timer() { return timer_; }
   /// create/update/delete of an object whose `name` is listed fail with an error.
   void FailOn(const std::string& name);
   void ClearFailures();
@@ -74,6 +83,8 @@ class MemoryCloud {
   int Calls(const std::string& verb) const;
   int TotalCalls() const;
   int MaxConcurrent() const { return max_concurrent_; }
+  /// How many distinct threads started calls (since the last ResetCounters).
+  size_t StartThreads() const;
   void ResetCounters();
 
   /// RAII: counts one call of `verb` as running for its lifetime.
@@ -97,10 +108,13 @@ class MemoryCloud {
   /// (type, stack, address) -> ids: FindByMarks without a scan (100,000-object benches).
   std::map<std::tuple<std::string, std::string, std::string>, std::set<std::string>> by_marks_;
   std::map<std::string, int> calls_;
+  std::set<std::thread::id> start_threads_;
   std::set<std::string> fail_names_;
   Hook hook_;
   int64_t next_id_ = 1;
   std::atomic<int> latency_ms_{0};
+  std::atomic<bool> async_calls_{false};
+  DeadlineTimer timer_;  ///< Last member: stopped (pending calls cancelled) first.
   std::atomic<int> running_{0};
   std::atomic<int> max_concurrent_{0};
 };

@@ -11,6 +11,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "state/commit_queue.h"
 #include "state/sqlite_store.h"
@@ -160,6 +161,48 @@ TEST_CASE("CommitResultAsync reports a failed write and leaves the journal row o
   auto s = store.Load("s");
   REQUIRE(s.ok());
   CHECK(s->instances.empty());
+}
+
+TEST_CASE(
+    "A batch counts one serial per result, even when the write that registered its stack failed") {
+  TempDir dir;
+  auto opened = SqliteStore::OpenSqlite(dir.File("state.db"), testing::TestBox());
+  REQUIRE(opened.ok());
+  SqliteStore& store = *opened.value();
+  Countdown done;
+  std::vector<Status> status(4);
+  auto put = [&](const std::string& stack, int64_t row, const std::string& addr, int i,
+                 int hold_ms) {
+    store.CommitResultAsync(stack, row, "ok",
+                            {InstanceWrite{InstanceWrite::Kind::kPut, MakeInstance(addr, addr)}},
+                            [&, i, hold_ms](const Status& st) {
+                              status[i] = st;
+                              // Holding the writer thread in a completion makes what is queued
+                              // meanwhile one batch (the next one); were it split, the checks below
+                              // would still hold.
+                              std::this_thread::sleep_for(std::chrono::milliseconds(hold_ms));
+                              done.Hit();
+                            });
+  };
+  put("other", 0, "mem.thing.x", 0, 300);
+  // In the next batch: the first write to the new stack "fresh" fails (its journal row
+  // was never begun) after registering the stack in its savepoint; two more succeed.
+  put("fresh", 4242, "mem.thing.lost", 1, 0);
+  put("fresh", 0, "mem.thing.a", 2, 0);
+  put("fresh", 0, "mem.thing.b", 3, 0);
+  REQUIRE(done.WaitFor(4));
+  CHECK(status[0].empty());
+  CHECK(status[1].HasErrors());
+  CHECK(status[2].empty());
+  CHECK(status[3].empty());
+  auto fresh = store.Load("fresh");
+  REQUIRE(fresh.ok());
+  CHECK(fresh->serial == 2);
+  CHECK_FALSE(fresh->lineage.empty());
+  CHECK(fresh->instances.size() == 2);
+  auto stacks = store.Stacks();
+  REQUIRE(stacks.ok());
+  CHECK(stacks.value() == std::vector<std::string>{"fresh", "other"});
 }
 
 TEST_CASE("JournalBeginMany opens one row per intent, in order, in one write") {

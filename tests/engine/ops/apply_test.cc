@@ -1,5 +1,6 @@
 // Plan + apply through the real planner, scheduler and state against the memory cloud.
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "tests/engine/ops/ops_fixture.h"
 
@@ -7,6 +8,10 @@ using namespace capstan;
 using namespace capstan::testing;
 
 namespace {
+/// Runs the test twice: provider calls that block their thread, and calls that complete
+/// later on the memory cloud's timer (the engine's non-blocking path).
+void WithEitherCallMode(OpsFixture& f) { f.cloud().SetAsyncCalls(GENERATE(false, true)); }
+
 const char* kChain = R"(
 stack: chain
 resources:
@@ -30,6 +35,7 @@ outputs:
 TEST_CASE("apply creates a chain in dependency order and resolves known-after-apply values",
           "[ops][apply]") {
   OpsFixture f;
+  WithEitherCallMode(f);
   f.WriteStack(kChain);
   auto ws = f.Open();
   Plan plan = f.MustPlan(*ws);
@@ -66,6 +72,7 @@ TEST_CASE("a second plan after apply has no changes", "[ops][apply]") {
 TEST_CASE("a failed create skips its dependents and lets independent branches finish",
           "[ops][apply]") {
   OpsFixture f;
+  WithEitherCallMode(f);
   f.WriteStack(kChain);
   f.cloud().FailOn("subnet");
   auto ws = f.Open();
@@ -87,6 +94,7 @@ TEST_CASE("a failed create skips its dependents and lets independent branches fi
 
 TEST_CASE("apply never runs more provider calls at once than the parallelism", "[ops][apply]") {
   OpsFixture f;
+  WithEitherCallMode(f);
   f.WriteStack(R"(
 stack: wide
 variables:
@@ -109,6 +117,7 @@ resources:
 TEST_CASE("a force-new change replaces delete-then-create, and create-then-delete with cbd",
           "[ops][apply]") {
   OpsFixture f;
+  WithEitherCallMode(f);
   const std::string stack = R"(
 stack: repl
 variables:
@@ -155,6 +164,7 @@ resources:
 
 TEST_CASE("destroy deletes dependents before their dependencies", "[ops][destroy]") {
   OpsFixture f;
+  WithEitherCallMode(f);
   f.WriteStack(kChain);
   f.PlanAndApply();
   std::vector<std::string> order;
@@ -298,6 +308,7 @@ resources:
 TEST_CASE("a create whose answer was lost is adopted, not duplicated, on the next run",
           "[ops][crash]") {
   OpsFixture f;
+  WithEitherCallMode(f);
   f.WriteStack(kChain);
   // The create of subnet happens in the cloud, but the call reports failure (the answer
   // was lost). State does not know the object; the journal row stays with an error.
@@ -333,6 +344,7 @@ TEST_CASE("every node's journal row is closed after a wide apply with failures",
       "  broken:\n    type: mem.thing\n    properties: {name: broken, value: "
       "\"${file(root.id)}\"}\n";
   OpsFixture f;
+  WithEitherCallMode(f);
   f.WriteStack(yaml);
   f.cloud().FailOn("m7");
   auto ws = f.Open();
@@ -346,4 +358,33 @@ TEST_CASE("every node's journal row is closed after a wide apply with failures",
   REQUIRE(open.ok());
   CHECK(open->empty());
   CHECK(f.State().instances.size() == 30);
+}
+
+TEST_CASE("calls that complete later keep a whole wide level in flight on a few threads",
+          "[ops][apply]") {
+  std::string yaml =
+      "stack: fan\nresources:\n  root:\n    type: mem.thing\n"
+      "    properties: {name: root}\n";
+  const int width = 80;
+  for (int i = 0; i < width; ++i) {
+    yaml += "  m" + std::to_string(i) + ":\n    type: mem.thing\n    properties: {name: m" +
+            std::to_string(i) + ", value: \"${root.id}\"}\n";
+  }
+  OpsFixture f;
+  f.WriteStack(yaml);
+  f.cloud().SetAsyncCalls(true);
+  f.cloud().SetLatencyMs(300);  // long enough for every middle to start before one ends
+  auto ws = f.Open();
+  Plan plan = f.MustPlan(*ws);
+  ApplyReport r = f.MustApply(*ws, plan, 200);
+  CHECK(r.created == width + 1);
+  CHECK(f.cloud().MaxConcurrent() == width);
+  // The scheduler's threads started the calls: as many as the machine has cores (at
+  // least 2), where blocking calls would have taken one thread each.
+  size_t cores = std::max(2u, std::thread::hardware_concurrency());
+  CHECK(f.cloud().StartThreads() <= cores);
+  auto open = ws->state().OpenJournal(ws->stack());
+  REQUIRE(open.ok());
+  CHECK(open->empty());
+  CHECK(f.State().instances.size() == static_cast<size_t>(width + 1));
 }
