@@ -31,6 +31,7 @@ bool StartDetachedThread(std::function<void()> fn, size_t stack_bytes) {
     delete arg;
     return false;
   }
+  pthread_setname_np(thread, "capstan-worker");  // what top -H and gdb show
   return true;
 }
 

@@ -1,6 +1,8 @@
 // CommitQueue (see commit_queue.h): one writer thread, batches in arrival order.
 #include "state/commit_queue.h"
 
+#include <pthread.h>
+
 #include <utility>
 
 namespace capstan {
@@ -30,6 +32,7 @@ void CommitQueue::Enqueue(CommitRequest* req) {
   if (!started_) {
     started_ = true;
     thread_ = std::thread([this] { Loop(); });
+    pthread_setname_np(thread_.native_handle(), "capstan-commit");  // top -H, gdb
   }
   pending_.push_back(req);
   if (pending_.size() == 1) work_cv_.notify_one();

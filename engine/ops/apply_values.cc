@@ -64,17 +64,19 @@ void ApplyValues::Record(const Address& a, Value attributes, std::set<std::strin
 
 Result<VertexValue> ApplyValues::PropertiesFor(const ResourceChange& c, const ResourceType& type) {
   const StackConfig* config = ws_.config();
-  std::string addr = c.address.ToString();
-  if (!config) return Result<VertexValue>::Fail("applying " + addr + " needs the configuration");
+  if (!config) {
+    return Result<VertexValue>::Fail("applying " + c.address.ToString() +
+                                     " needs the configuration");
+  }
   int v = config->FindResource(c.address);
   if (v < 0) {
-    return Result<VertexValue>::Fail(addr + " is no longer in the configuration",
+    return Result<VertexValue>::Fail(c.address.ToString() + " is no longer in the configuration",
                                      "Run `capstan plan` again.");
   }
   LazySource source(*config, *this);
   auto r = config->Evaluate(v, source);
   if (!r.ok()) return r.diags();
-  VertexValue out = r.value();
+  VertexValue out = std::move(r.value());
   out.value = ApplyDefaults(type.schema(), out.value);
   for (const auto& a : type.schema().attributes) {
     if (a.sensitive) out.sensitive.insert(a.name);
@@ -83,7 +85,8 @@ Result<VertexValue> ApplyValues::PropertiesFor(const ResourceChange& c, const Re
   std::optional<Value> normalized;  // The provider's planned form of the inputs, on demand.
   for (auto it = out.value.begin(); it != out.value.end(); ++it) {
     if (ContainsUnknown(it.value())) {
-      d.ErrorFor(addr, "Value of \"" + it.key() + "\" is still unknown at apply time",
+      d.ErrorFor(c.address.ToString(),
+                 "Value of \"" + it.key() + "\" is still unknown at apply time",
                  "It depends on something that was not applied (was a dependency skipped or "
                  "targeted out?).");
       continue;
@@ -96,7 +99,7 @@ Result<VertexValue> ApplyValues::PropertiesFor(const ResourceChange& c, const Re
         if (!normalized) normalized = type.PlanAttributes(out.value, nullptr);
         if (normalized->is_object() && normalized->value(it.key(), Value()) == planned) continue;
         bool secret = out.sensitive.count(it.key()) > 0;
-        d.ErrorFor(addr, "Value of \"" + it.key() + "\" differs from the plan",
+        d.ErrorFor(c.address.ToString(), "Value of \"" + it.key() + "\" differs from the plan",
                    secret ? std::string("(sensitive values not shown)")
                           : "Planned " + RenderValue(planned) + ", now " + RenderValue(it.value()) +
                                 ". Something changed between plan and apply; plan again.");
