@@ -23,13 +23,16 @@ for shape in chain fan foreach mixed; do
 done
 
 echo "# apply of 1,000 resources at 50 ms per call, parallelism >= graph width"
-for shape in fan mixed chain; do
+echo "# (calls=async: completing on the provider's timer; calls=blocking: a thread each)"
+for shape in fan foreach mixed chain; do
   d="$work/apply-$shape"; mkdir -p "$d"
   out=$("$gen" --shape "$shape" --count 1000 --type mem.thing --out "$d")
   echo "stackgen $shape 1000: $out"
   width=$(echo "$out" | sed -n 's/.*width[=: ]*\([0-9]*\).*/\1/p' | head -1)
   [ -n "$width" ] || width=1000
   "$eng" apply "$d" 50 "$width" | sed "s/^/$shape 1000: /"
+  rm -f "$d"/*.db*
+  [ "$shape" = chain ] || "$eng" apply "$d" 50 "$width" blocking | sed "s/^/$shape 1000: /"
 done
 
 if [ -x "$build/bench/scheduler_bench" ]; then

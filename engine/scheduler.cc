@@ -34,9 +34,10 @@
 ///
 /// Quick runners (SchedulerOptions::quick_runners): when every runner only starts its job
 /// and returns, a thread per running job would be a thousand threads that do nothing but
-/// park. Then the run has a few threads (the cores), and a hand-out gives away every
-/// startable job at once, split into one chunk per worker, with one prepare call for the
-/// whole wave; each worker starts its chunk's jobs back to back.
+/// park. Then the run has a few threads (the cores), and a hand-out gives each parked
+/// worker, and the caller, a chunk: its share of what is startable, with one prepare call
+/// for all the chunks; each worker starts its chunk's jobs back to back, and the busy
+/// ones take what the shares left when they are done.
 ///
 /// Threads come from the process's WorkerPool (scheduler_pool.h) and go back to it after
 /// the run, parked, so no thread is created or exits during a run that a previous one

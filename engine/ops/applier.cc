@@ -213,9 +213,11 @@ class Runner {
   }
 
   /// A node that fails before or in its call closes its journal row with the error.
+  /// Without waiting: a provider's completion thread (its event loop) must not block on
+  /// the state. The node reports the call's error whatever the close's outcome.
   void Abort(int64_t row, const Status& st, const Finish& finish) {
-    ws_.state().CommitResult(ws_.stack(), row, "error: " + st.items().front().summary, {});
-    finish(st);
+    ws_.state().CommitResultAsync(ws_.stack(), row, "error: " + st.items().front().summary, {},
+                                  [st, finish](const Status&) { finish(st); });
   }
 
   /// Commits a delete: the instance (or its deposed object) leaves the state.
