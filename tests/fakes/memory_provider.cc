@@ -20,6 +20,26 @@ std::optional<MemoryObject> MemoryCloud::Get(const std::string& id) const {
 
 void MemoryCloud::Put(const std::string& id, MemoryObject obj) {
   std::lock_guard<std::mutex> lock(mu_);
+  PutLocked(id, std::move(obj));
+}
+
+ObjectState MemoryCloud::CreateMarked(MemoryObject obj, const std::string& exclude_id,
+                                      const std::string& id_prefix, bool serial) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto existing = FindByMarksLocked(obj.type, obj.stack, obj.address, exclude_id);
+  std::string id = existing ? *existing : id_prefix + std::to_string(next_id_++);
+  obj.attributes["id"] = id;
+  if (serial) {
+    auto prev = existing ? objects_.find(id) : objects_.end();
+    obj.attributes["serial"] =
+        prev != objects_.end() ? prev->second.attributes.value("serial", 1) : 1;
+  }
+  ObjectState made{id, obj.attributes};
+  PutLocked(id, std::move(obj));
+  return made;
+}
+
+void MemoryCloud::PutLocked(const std::string& id, MemoryObject obj) {
   auto it = objects_.find(id);
   if (it != objects_.end()) {
     Unmark(id, it->second);
@@ -61,6 +81,13 @@ std::optional<std::string> MemoryCloud::FindByMarks(const std::string& type,
                                                     const std::string& address,
                                                     const std::string& exclude_id) const {
   std::lock_guard<std::mutex> lock(mu_);
+  return FindByMarksLocked(type, stack, address, exclude_id);
+}
+
+std::optional<std::string> MemoryCloud::FindByMarksLocked(const std::string& type,
+                                                          const std::string& stack,
+                                                          const std::string& address,
+                                                          const std::string& exclude_id) const {
   auto m = by_marks_.find({type, stack, address});
   if (m == by_marks_.end()) return std::nullopt;
   for (const std::string& id : m->second) {  // in id order, like a scan of objects_
@@ -271,18 +298,12 @@ class MemType : public ResourceType {
   Result<ObjectState> CreateNow(const CallContext& ctx, const Value& props) {
     std::string name = props.value("name", "");
     if (cloud_->ShouldFail(name)) return Injected("create", name);
-    std::string addr = ctx.address.ToString();
-    auto existing = cloud_->FindByMarks(schema_.type, ctx.stack, addr, ctx.replacing_id);
-    std::string id = existing ? *existing : cloud_->NextId(prefix_);
-    Value attrs = props.is_object() ? props : Value::object();
-    attrs["id"] = id;
-    if (has_serial_) {
-      auto prev = existing ? cloud_->Get(id) : std::nullopt;
-      attrs["serial"] = prev ? prev->attributes.value("serial", 1) : 1;
-    }
-    cloud_->Put(id, MemoryObject{schema_.type, attrs, ctx.stack, addr});
-    if (Status st = RunHook("create", ctx, id); st.HasErrors()) return st;
-    return ObjectState{id, attrs};
+    ObjectState made =
+        cloud_->CreateMarked(MemoryObject{schema_.type, props.is_object() ? props : Value::object(),
+                                          ctx.stack, ctx.address.ToString()},
+                             ctx.replacing_id, prefix_, has_serial_);
+    if (Status st = RunHook("create", ctx, made.id); st.HasErrors()) return st;
+    return made;
   }
 
   Result<ObjectState> UpdateNow(const CallContext& ctx, const ObjectState& prior,

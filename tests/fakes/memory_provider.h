@@ -62,6 +62,11 @@ class MemoryCloud {
                                          const std::string& address,
                                          const std::string& exclude_id = {}) const;
   std::string NextId(const std::string& prefix);
+  /// Create's effect under one lock: adopts the object of obj's type with its marks (but
+  /// not `exclude_id`) or makes a new id `id_prefix`N, sets `id` (and `serial`: kept on
+  /// adoption, else 1) in its attributes and stores it. Returns the stored state.
+  ObjectState CreateMarked(MemoryObject obj, const std::string& exclude_id,
+                           const std::string& id_prefix, bool serial);
 
   // ---- knobs ----
   void SetLatencyMs(int ms) { latency_ms_ = ms; }
@@ -100,6 +105,10 @@ class MemoryCloud {
   };
 
  private:
+  void PutLocked(const std::string& id, MemoryObject obj);  ///< Put (caller holds mu_).
+  std::optional<std::string> FindByMarksLocked(const std::string& type, const std::string& stack,
+                                               const std::string& address,
+                                               const std::string& exclude_id) const;
   /// Drops `id` from by_marks_ (caller holds mu_).
   void Unmark(const std::string& id, const MemoryObject& obj);
 
