@@ -228,33 +228,26 @@ Status SqliteStore::Mutate(const std::string& stack, const std::string& what,
   Diagnostics err;
   sqlite::Transaction txn(db_, &err, what);
   if (!txn.active()) return err;
+  BatchScope rows(this);
   MutateInTransaction(stack, what, body, &err);
-  if (!err.HasErrors()) txn.Commit(&err);
+  if (!err.HasErrors() && FlushBatchStacks(&err)) txn.Commit(&err);
   return err;
 }
 
 void SqliteStore::MutateInTransaction(const std::string& stack, const std::string& what,
                                       const std::function<void(int64_t, Diagnostics*)>& body,
                                       Diagnostics* err) {
-  if (batch_stacks_ != nullptr) {
-    // In a group-commit batch the row is read once and written once, before the commit.
-    auto it = batch_stacks_->find(stack);
-    if (it == batch_stacks_->end()) {
-      BatchStack row;
-      row.since = batch_write_;
-      if (!ReadStackRow(stack, what, &row, err)) return;
-      it = batch_stacks_->emplace(stack, std::move(row)).first;
-    }
-    body(it->second.serial + 1, err);
-    if (!err->HasErrors()) ++it->second.serial;
-    return;
+  // The row is read by the transaction's first write to the stack and written once, by
+  // FlushBatchStacks before the commit (a BatchScope of Mutate's or RunBatch's is open).
+  auto it = batch_stacks_->find(stack);
+  if (it == batch_stacks_->end()) {
+    BatchStack row;
+    row.since = batch_write_;
+    if (!ReadStackRow(stack, what, &row, err)) return;
+    it = batch_stacks_->emplace(stack, std::move(row)).first;
   }
-  BatchStack row;
-  if (!ReadStackRow(stack, what, &row, err)) return;
-  body(row.serial + 1, err);
-  if (err->HasErrors()) return;
-  auto st = stmts_.Get("UPDATE stacks SET lineage = ?, serial = ? WHERE name = ?", err);
-  if (st.valid()) st.Bind(1, row.lineage).Bind(2, row.serial + 1).Bind(3, stack).Run(err, what);
+  body(it->second.serial + 1, err);
+  if (!err->HasErrors()) ++it->second.serial;
 }
 
 bool SqliteStore::ReadStackRow(const std::string& stack, const std::string& what, BatchStack* row,

@@ -87,8 +87,8 @@ class SqliteStore : public StateStore {
   void WriteResult(const std::string& stack, int64_t journal_id, const std::string& outcome,
                    const std::vector<InstanceWrite>& writes, const std::string& what,
                    Diagnostics* txn_err);
-  /// While RunBatch runs a batch: each stack's row as the batch's writes have left it, so
-  /// a thousand results in one transaction read and write the stacks row once, not once
+  /// While a transaction runs (BatchScope): each stack's row as its writes have left it,
+  /// so a thousand results in one batch read and write the stacks row once, not once
   /// each. `since` is the write (RunBatch's count) that first read it: rolling that write
   /// back also drops the entry, whose reads and registration went with it.
   struct BatchStack {
@@ -96,7 +96,20 @@ class SqliteStore : public StateStore {
     int64_t serial = 0;
     int since = 0;
   };
-  /// Mutate's work inside a transaction the caller owns (a group-commit batch).
+  /// The stack rows of one transaction (Mutate's or a group-commit batch's) while it
+  /// runs: sets batch_stacks_ for the scope's life and starts the write count over.
+  struct BatchScope {
+    explicit BatchScope(SqliteStore* store) : store(store) {
+      store->batch_stacks_ = &stacks;
+      store->batch_write_ = 0;
+    }
+    ~BatchScope() { store->batch_stacks_ = nullptr; }
+    BatchScope(const BatchScope&) = delete;
+    BatchScope& operator=(const BatchScope&) = delete;
+    SqliteStore* store;
+    std::map<std::string, BatchStack> stacks;
+  };
+  /// Mutate's work inside a transaction the caller owns, within a BatchScope.
   void MutateInTransaction(const std::string& stack, const std::string& what,
                            const std::function<void(int64_t serial, Diagnostics* err)>& body,
                            Diagnostics* err);
@@ -104,7 +117,7 @@ class SqliteStore : public StateStore {
   Result<StackState> Read(const std::string& stack, bool instances);
   /// CommitQueue's batch runner: one transaction, one savepoint per request (takes mu_).
   void RunBatch(const std::vector<CommitRequest*>& batch);
-  /// The batch's writes of stack rows (see batch_stacks_), before it commits.
+  /// The transaction's writes of stack rows (see batch_stacks_), before it commits.
   bool FlushBatchStacks(Diagnostics* err);
   /// The stacks row's registration, lineage and serial, and the key id: read or written
   /// once per transaction (MutateInTransaction).

@@ -11,8 +11,6 @@
 /// first write and written once before the commit (SqliteStore::batch_stacks_): a fan's
 /// thousand results cost one read and one update of it, not four statements each.
 #include <exception>
-#include <map>
-#include <string>
 
 #include "state/sqlite_store.h"
 
@@ -46,13 +44,7 @@ void SqliteStore::RunBatch(const std::vector<CommitRequest*>& batch) {
   Diagnostics txn_err;
   sqlite::Transaction txn(db_, &txn_err, "the shared state transaction");
   if (!txn.active()) return FailAll(batch, txn_err);
-  std::map<std::string, BatchStack> stacks;
-  batch_stacks_ = &stacks;
-  struct Unset {
-    SqliteStore* store;
-    ~Unset() { store->batch_stacks_ = nullptr; }
-  } unset{this};
-  batch_write_ = 0;
+  BatchScope rows(this);
   for (CommitRequest* r : batch) {
     ++batch_write_;
     Diagnostics sp_err;
@@ -84,7 +76,7 @@ void SqliteStore::RunBatch(const std::vector<CommitRequest*>& batch) {
       return FailAll(batch, sp_err);
     }
     // A stack row first read by the write just undone was registered in its savepoint.
-    std::erase_if(stacks, [&](const auto& s) { return s.second.since == batch_write_; });
+    std::erase_if(rows.stacks, [&](const auto& s) { return s.second.since == batch_write_; });
   }
   Diagnostics commit_err;
   if (!FlushBatchStacks(&commit_err) || !txn.Commit(&commit_err)) FailAll(batch, commit_err);
