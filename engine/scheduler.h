@@ -43,9 +43,10 @@ struct SchedulerOptions {
   std::map<std::string, int> pools;  ///< pool name -> max concurrent; missing = unlimited.
   /// The runner only starts a job and returns (the job reports later through JobDone,
   /// e.g. a provider call completing on an event loop). Then a few threads serve any
-  /// parallelism: a wave of startable jobs is split into chunks, one per thread, with one
-  /// prepare call for the whole wave. Off: one thread per running job, as a runner that
-  /// blocks for its job's length needs.
+  /// parallelism: a hand-out gives each parked thread, and the caller, a share of the
+  /// startable jobs (at least 16), with one prepare call for all of them; busy threads
+  /// take what is left when they are done. Off: one thread per running job, as a runner
+  /// that blocks for its job's length needs.
   bool quick_runners = false;
   /// Threads for quick runners; 0 = the machine's cores (at least 2).
   int threads = 0;
